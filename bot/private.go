@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"eventbot/knowledge"
+)
+
+// private handles a message in a private chat: a command, or else a
+// question.
+func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
+	p := phrasesFor(userLanguage(msg.From))
+	name, args, isCommand, mine := command(msg, s.me.UserName)
+	switch {
+	case isCommand && !mine:
+		return // addressed to another bot
+	case !isCommand && strings.TrimSpace(msg.Text) == "":
+		s.reply(ctx, msg, textDoc(p.TextOnly), true)
+	case !isCommand:
+		s.answer(ctx, msg, msg.Text)
+	case name == "start", name == "help":
+		s.reply(ctx, msg, helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), false)
+	case name == "sources":
+		s.reply(ctx, msg, sourcesDoc(p, s.bot.kb.Sources()), false)
+	case name == "ask" && args == "":
+		s.reply(ctx, msg, textDoc(p.AskEmpty), true)
+	case name == "ask":
+		s.answer(ctx, msg, args)
+	default:
+		s.reply(ctx, msg, textDoc(p.UnknownCommand), true)
+	}
+}
+
+// command parses the command msg starts with. It returns the command
+// name, lowercased and without any @username, and the text after it.
+// isCommand reports whether msg starts with a command; mine whether the
+// command is for this bot: not addressed to another with @name.
+func command(msg *tgbotapi.Message, username string) (name, args string, isCommand, mine bool) {
+	if len(msg.Entities) == 0 {
+		return "", "", false, false
+	}
+	// CommandWithAt slices Text by the entity: make sure that can't panic.
+	if e := msg.Entities[0]; e.Length < 2 || e.Length > len(msg.Text) {
+		return "", "", false, false
+	}
+	withAt := msg.CommandWithAt()
+	if withAt == "" {
+		return "", "", false, false
+	}
+	name, at, addressed := strings.Cut(withAt, "@")
+	args = strings.TrimSpace(msg.Text[msg.Entities[0].Length:])
+	mine = !addressed || strings.EqualFold(at, username)
+	return strings.ToLower(name), args, true, mine
+}
+
+// userLanguage returns the language code of a message's sender, if known.
+func userLanguage(u *tgbotapi.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.LanguageCode
+}
+
+// answer answers question in reply to msg: the answer, its supporting
+// passage and sources, or a friendly message if there is none.
+func (s *session) answer(ctx context.Context, msg *tgbotapi.Message, question string) {
+	log := s.logger.With("chat_id", msg.Chat.ID, "message_id", msg.MessageID)
+	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
+	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
+		log.Info("typing indicator not shown", "err", err)
+	}
+	start := time.Now()
+	a, err := s.bot.kb.Answer(ctx, question)
+	if err != nil {
+		if ctx.Err() != nil {
+			log.Warn("question abandoned", "err", err)
+			return
+		}
+		log.Error("answer question", "err", err)
+		s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).Failed), true)
+		return
+	}
+	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", time.Since(start))
+	p := phrasesFor(answerLanguage(a, msg.From))
+	s.reply(ctx, msg, fit(answerDoc(p, a), maxMessageLen), true)
+}
+
+// answerLanguage is the language to present a in: the question's, if the
+// bot speaks it, else the user's.
+func answerLanguage(a knowledge.Answer, u *tgbotapi.User) string {
+	if _, ok := phrasebook[a.Language]; ok {
+		return a.Language
+	}
+	return userLanguage(u)
+}
+
+// reply sends d to msg's chat as HTML, in as many messages as it takes;
+// with quote, the first one replies to msg.
+func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote bool) {
+	for i, page := range paginate(d, maxMessageLen) {
+		m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(page))
+		m.ParseMode = tgbotapi.ModeHTML
+		m.DisableWebPagePreview = true
+		if quote && i == 0 {
+			m.ReplyToMessageID = msg.MessageID
+			m.AllowSendingWithoutReply = true
+		}
+		if _, err := s.tg.send(ctx, "sendMessage", m); err != nil {
+			s.logger.Warn("reply not sent", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
+			return
+		}
+	}
+}
+
+// apologize tells the sender of msg that something went wrong, after a
+// handler panicked. It must not panic itself.
+func (s *session) apologize(ctx context.Context, msg *tgbotapi.Message) {
+	if msg == nil || msg.Chat == nil || !msg.Chat.IsPrivate() {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.logger.Error("apology panicked", "panic", r)
+		}
+	}()
+	s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).Failed), true)
+}

@@ -1,0 +1,432 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"eventbot/knowledge"
+)
+
+// Everything the bot says is first laid out as a doc, which one renderer
+// turns into Telegram HTML and another into plain text for a terminal.
+
+// maxMessageLen is the most characters a Telegram message holds after
+// entity parsing. Telegram counts UTF-16 code units; see textLen.
+const maxMessageLen = 4096
+
+// A doc is a message laid out as a sequence of blocks.
+type doc []block
+
+// A block is a paragraph or a quotation.
+type block struct {
+	kind  blockKind
+	spans []span
+	// tight puts the block on the line after the previous one, instead of
+	// after a blank line.
+	tight bool
+	// cut orders truncation when a message is too long: blocks with cut
+	// 1 are shortened first, then 2, then 3, and those with 0 last.
+	cut int
+}
+
+type blockKind uint8
+
+const (
+	paragraph blockKind = iota
+	quotation
+)
+
+// A span is a run of text in one style.
+type span struct {
+	style style
+	text  string
+}
+
+type style uint8
+
+const (
+	plain style = iota
+	bold
+	italic
+	code
+)
+
+// tag returns the Telegram HTML tag for s, or "" for plain text.
+func (s style) tag() string {
+	switch s {
+	case bold:
+		return "b"
+	case italic:
+		return "i"
+	case code:
+		return "code"
+	}
+	return ""
+}
+
+func text(s string) span { return span{plain, s} }
+
+// textLen returns the length of s as Telegram counts it: in UTF-16 code
+// units, so that an emoji counts 2.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// len returns the visible length of b.
+func (b block) len() int {
+	n := 0
+	for _, s := range b.spans {
+		n += textLen(s.text)
+	}
+	return n
+}
+
+// sep returns the separator before b when it follows another block.
+func (b block) sep() string {
+	if b.tight {
+		return "\n"
+	}
+	return "\n\n"
+}
+
+// len returns the visible length of d: what Telegram counts against
+// maxMessageLen once the HTML is parsed.
+func (d doc) len() int {
+	n := 0
+	for i, b := range d {
+		if i > 0 {
+			n += len(b.sep())
+		}
+		n += b.len()
+	}
+	return n
+}
+
+// truncate returns b shortened to at most max visible characters.
+func (b block) truncate(max int) block {
+	used := 0
+	for i, s := range b.spans {
+		n := textLen(s.text)
+		if used+n <= max {
+			used += n
+			continue
+		}
+		spans := slices.Clone(b.spans[:i+1])
+		spans[i].text = truncate(s.text, max-used)
+		if spans[i].text == "" {
+			spans = spans[:i]
+		}
+		b.spans = spans
+		break
+	}
+	return b
+}
+
+// ellipsis ends truncated text.
+const ellipsis = "…"
+
+// truncate returns s shortened to at most max characters (as textLen
+// counts them), ending in an ellipsis. It cuts at the last space that
+// keeps at least half the text, else in the middle of a word. Text that
+// fits is returned unchanged.
+func truncate(s string, max int) string {
+	if textLen(s) <= max {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	budget := max - textLen(ellipsis)
+	end, n := 0, 0
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if n+utf16.RuneLen(r) > budget {
+			break
+		}
+		n += utf16.RuneLen(r)
+		end += size
+	}
+	cut := s[:end]
+	if next, _ := utf8.DecodeRuneInString(s[end:]); !unicode.IsSpace(next) {
+		if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > 0 && textLen(cut[:i]) >= budget/2 {
+			cut = cut[:i]
+		}
+	}
+	cut = strings.TrimRightFunc(cut, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—", r)
+	})
+	return cut + ellipsis
+}
+
+// fit returns d shortened to at most max visible characters, cutting
+// blocks in the order their cut field gives and dropping those left
+// empty.
+func fit(d doc, max int) doc {
+	excess := d.len() - max
+	if excess <= 0 {
+		return d
+	}
+	d = slices.Clone(d)
+	for _, order := range []int{1, 2, 3, 0} {
+		for i := len(d) - 1; i >= 0 && excess > 0; i-- {
+			if d[i].cut != order {
+				continue
+			}
+			n := d[i].len()
+			d[i] = d[i].truncate(n - min(n, excess))
+			excess -= n - d[i].len()
+		}
+	}
+	return slices.DeleteFunc(d, func(b block) bool { return b.len() == 0 })
+}
+
+// paginate splits d into docs of at most max visible characters each,
+// between blocks; a block longer than max is shortened.
+func paginate(d doc, max int) []doc {
+	var pages []doc
+	var page doc
+	n := 0
+	for _, b := range d {
+		if b.len() > max {
+			b = b.truncate(max)
+		}
+		add := b.len()
+		if len(page) > 0 {
+			add += len(b.sep())
+		}
+		if len(page) > 0 && n+add > max {
+			pages = append(pages, page)
+			page, n, add = nil, 0, b.len()
+		}
+		page = append(page, b)
+		n += add
+	}
+	if len(page) > 0 {
+		pages = append(pages, page)
+	}
+	return pages
+}
+
+// htmlEscaper escapes text for Telegram's HTML parse mode.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+// renderHTML renders d for Telegram's HTML parse mode, using only tags
+// Telegram supports.
+func renderHTML(d doc) string {
+	var b strings.Builder
+	for i, blk := range d {
+		if i > 0 {
+			b.WriteString(blk.sep())
+		}
+		if blk.kind == quotation {
+			b.WriteString("<blockquote>")
+		}
+		for _, s := range blk.spans {
+			if s.text == "" {
+				continue
+			}
+			tag := s.style.tag()
+			if tag != "" {
+				b.WriteString("<" + tag + ">")
+			}
+			b.WriteString(htmlEscaper.Replace(strings.ToValidUTF8(s.text, "\uFFFD")))
+			if tag != "" {
+				b.WriteString("</" + tag + ">")
+			}
+		}
+		if blk.kind == quotation {
+			b.WriteString("</blockquote>")
+		}
+	}
+	return b.String()
+}
+
+// renderPlain renders d as plain text for a terminal.
+func renderPlain(d doc) string {
+	var b strings.Builder
+	for i, blk := range d {
+		if i > 0 {
+			b.WriteString(blk.sep())
+		}
+		var line strings.Builder
+		for _, s := range blk.spans {
+			line.WriteString(s.text)
+		}
+		if blk.kind == quotation {
+			b.WriteString("│ " + strings.ReplaceAll(line.String(), "\n", "\n│ "))
+			continue
+		}
+		b.WriteString(line.String())
+	}
+	return b.String()
+}
+
+// PlainText renders an answer as plain text: the answer, the supporting
+// passage and its source, in the answer's language.
+func PlainText(a knowledge.Answer) string {
+	return renderPlain(answerDoc(phrasesFor(a.Language), a))
+}
+
+// answerDoc lays out an answer: the answer in bold, the first citation's
+// passage as a quotation, its source, and up to two more sources.
+func answerDoc(p *phrases, a knowledge.Answer) doc {
+	var d doc
+	if text := strings.TrimSpace(a.Text); a.Found && text != "" {
+		if utf8.RuneCountInString(text) > knowledge.MaxAnswerLen {
+			text = truncate(text, knowledge.MaxAnswerLen) // not to crowd out the passage
+		}
+		d = append(d, block{spans: []span{{bold, text}}, cut: 2})
+	}
+	if !a.Found || len(a.Citations) == 0 {
+		if len(d) > 0 {
+			return d
+		}
+		return notFoundDoc(p)
+	}
+	first := a.Citations[0]
+	passage := strings.TrimSpace(first.Passage)
+	if passage != "" {
+		d = append(d, block{kind: quotation, spans: []span{text(passage)}, cut: 1})
+	}
+	line := append([]span{text(p.SourceLabel)}, sourceSpans(p, first.Doc, first.Title, first.Publisher, first.Date)...)
+	d = append(d, block{spans: line, tight: passage != "", cut: 3})
+	seen := map[string]bool{citedDoc(first): true}
+	for _, c := range a.Citations[1:] {
+		if len(seen) == 3 {
+			break
+		}
+		if seen[citedDoc(c)] {
+			continue
+		}
+		seen[citedDoc(c)] = true
+		line := append([]span{text(p.AlsoLabel)}, sourceSpans(p, c.Doc, c.Title, c.Publisher, c.Date)...)
+		d = append(d, block{spans: line, tight: true, cut: 3})
+	}
+	return d
+}
+
+func citedDoc(c knowledge.Citation) string {
+	if c.Doc != "" {
+		return c.Doc
+	}
+	return c.Title
+}
+
+// notFoundDoc says the corpus doesn't answer and suggests questions.
+func notFoundDoc(p *phrases) doc {
+	d := doc{{spans: []span{text(p.NotFound)}}, {spans: []span{text(p.TryAsking)}}}
+	for _, q := range p.Examples {
+		d = append(d, block{spans: []span{text("• "), {italic, q}}, tight: true})
+	}
+	return d
+}
+
+// sourceSpans describes an article: "Title — Publisher, 23 March 2024".
+func sourceSpans(p *phrases, docID, title, publisher, date string) []span {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		title = docID
+	}
+	spans := []span{{italic, title}}
+	var parts []string
+	if publisher = strings.TrimSpace(publisher); publisher != "" {
+		parts = append(parts, publisher)
+	}
+	if date = humanDate(p, date); date != "" {
+		parts = append(parts, date)
+	}
+	if len(parts) > 0 {
+		spans = append(spans, text(" — "+strings.Join(parts, ", ")))
+	}
+	return spans
+}
+
+// humanDate turns an ISO date ("2024-03-23", "2024-03", "2024") into
+// words ("23 March 2024", "March 2024", "2024"). Other text is returned
+// as it is.
+func humanDate(p *phrases, iso string) string {
+	iso = strings.TrimSpace(iso)
+	if t, err := time.Parse("2006-01-02", iso); err == nil {
+		return fmt.Sprintf("%d %s %d", t.Day(), p.MonthsOf[t.Month()-1], t.Year())
+	}
+	if t, err := time.Parse(time.RFC3339, iso); err == nil {
+		return fmt.Sprintf("%d %s %d", t.Day(), p.MonthsOf[t.Month()-1], t.Year())
+	}
+	if t, err := time.Parse("2006-01", iso); err == nil {
+		return fmt.Sprintf("%s %d", p.Months[t.Month()-1], t.Year())
+	}
+	return iso
+}
+
+// helpDoc explains what the bot knows and how to ask it. With a
+// username, it also explains how to ask in groups.
+func helpDoc(p *phrases, articles int, username string) doc {
+	d := doc{
+		{spans: []span{{bold, p.Title}}},
+		{spans: []span{text(fmt.Sprintf(p.About, p.Articles(articles)))}, tight: true},
+		{spans: []span{text(p.AskLead)}},
+		{spans: []span{{italic, p.ExampleQuestion}}, tight: true},
+		{spans: []span{text(p.SourcesCmd)}},
+		{spans: []span{text(p.HelpCmd)}, tight: true},
+	}
+	if username != "" {
+		d = append(d, block{spans: expand(p.Groups, map[string]span{
+			"inline": {code, "@" + username + " " + p.QuestionWord},
+			"ask":    {code, "/ask@" + username + " " + p.QuestionWord},
+		})})
+	}
+	return d
+}
+
+// sourcesDoc lists the articles of the corpus.
+func sourcesDoc(p *phrases, sources []knowledge.Source) doc {
+	if len(sources) == 0 {
+		return doc{{spans: []span{text(p.NoSources)}}}
+	}
+	d := doc{{spans: []span{text(fmt.Sprintf(p.SourcesHeader, p.Articles(len(sources))))}}}
+	for i, s := range sources {
+		line := append([]span{text(fmt.Sprintf("%d. ", i+1))}, sourceSpans(p, s.Doc, s.Title, s.Publisher, s.Date)...)
+		d = append(d, block{spans: line, tight: i > 0, cut: 3})
+	}
+	return d
+}
+
+// textDoc is a message of one paragraph.
+func textDoc(s string) doc { return doc{{spans: []span{text(s)}}} }
+
+// expand replaces each {name} of tmpl with the span vars[name]; the rest
+// of tmpl is plain text.
+func expand(tmpl string, vars map[string]span) []span {
+	var spans []span
+	for tmpl != "" {
+		i := strings.IndexByte(tmpl, '{')
+		j := strings.IndexByte(tmpl[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			break
+		}
+		v, ok := vars[tmpl[i+1:i+j]]
+		if !ok {
+			spans = append(spans, text(tmpl[:i+1]))
+			tmpl = tmpl[i+1:]
+			continue
+		}
+		if i > 0 {
+			spans = append(spans, text(tmpl[:i]))
+		}
+		spans = append(spans, v)
+		tmpl = tmpl[i+j+1:]
+	}
+	if tmpl != "" {
+		spans = append(spans, text(tmpl))
+	}
+	return spans
+}

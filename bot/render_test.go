@@ -1,0 +1,255 @@
+package bot
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"eventbot/bot/telegramtest"
+	"eventbot/knowledge"
+)
+
+func TestTruncate(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"hello", 5, "hello"},
+		{"", 0, ""},
+		{"abc", 0, ""},
+		{"abc", 1, "…"},
+		{"abc", 2, "a…"},
+		{"hello world", 6, "hello…"},                      // cut falls on the space
+		{"hello world", 8, "hello…"},                      // back to the last space
+		{"hello world", 10, "hello…"},                     // never half a word
+		{"nospaceatall", 5, "nosp…"},                      // no space: cut the word
+		{"a verylongwordwithoutbreaks", 10, "a verylon…"}, // a space too early to use
+		{"one, two, three", 10, "one, two…"},              // no comma before the ellipsis
+		{"line one\nline two", 12, "line one…"},
+		{"Кто взял на себя ответственность", 12, "Кто взял на…"},
+		{"💥💥💥", 4, "💥…"}, // an emoji is two UTF-16 units
+		{"💥💥💥", 5, "💥💥…"},
+	} {
+		got := truncate(tt.s, tt.max)
+		if got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.s, tt.max, got, tt.want)
+		}
+		if n := textLen(got); n > tt.max {
+			t.Errorf("truncate(%q, %d) has length %d, want at most %d", tt.s, tt.max, n, tt.max)
+		}
+	}
+}
+
+func TestTextLen(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{"", 0},
+		{"abc", 3},
+		{"я", 1},
+		{"💥", 2},
+		{"a&<b>", 5},
+	} {
+		if got := textLen(tt.s); got != tt.want {
+			t.Errorf("textLen(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	long := strings.Repeat("word ", 2000)
+	d := doc{
+		{spans: []span{{bold, "The answer."}}, cut: 2},
+		{kind: quotation, spans: []span{text(long)}, cut: 1},
+		{spans: []span{text("Source: "), {italic, "Title"}}, tight: true, cut: 3},
+	}
+	got := fit(d, maxMessageLen)
+	if n := got.len(); n > maxMessageLen {
+		t.Fatalf("fit: length %d, want at most %d", n, maxMessageLen)
+	}
+	if n := got.len(); n < maxMessageLen-10 {
+		t.Errorf("fit: length %d, want close to %d", n, maxMessageLen)
+	}
+	if got, want := renderPlain(got[:1]), "The answer."; got != want {
+		t.Errorf("fit changed the answer to %q, want %q", got, want)
+	}
+	if q := renderPlain(got[1:2]); !strings.HasSuffix(q, "word…") {
+		t.Errorf("fit: quotation ends %q, want a word and an ellipsis", q[len(q)-20:])
+	}
+	if got, want := renderPlain(got[2:]), "Source: Title"; got != want {
+		t.Errorf("fit changed the source to %q, want %q", got, want)
+	}
+
+	if got := fit(d, 30); got.len() > 30 {
+		t.Errorf("fit(30): length %d: %q", got.len(), renderPlain(got))
+	}
+	short := d[:1]
+	if got := fit(short, maxMessageLen); !reflect.DeepEqual(got, short) {
+		t.Errorf("fit changed a doc that fits: %v", got)
+	}
+}
+
+// hostile are texts that must reach the user intact and harmless.
+var hostile = []string{
+	"<b>bold</b> & <i>",
+	"&amp; &lt; &#x41; &bogus; \" '",
+	"</blockquote><a href=\"javascript:x\">",
+	"title:* +a -b ~2 ^5",
+	"tab\tnewline\nend",
+	"💥 emoji я",
+	"\xff invalid UTF-8",
+}
+
+func TestRenderHTMLMatchesPlain(t *testing.T) {
+	for _, s := range hostile {
+		d := doc{
+			{spans: []span{{bold, s}, {italic, s}, {code, s}, text(s)}},
+			{spans: []span{text(s)}, tight: true},
+		}
+		html := renderHTML(d)
+		visible, err := telegramtest.ParseHTML(html)
+		if err != nil {
+			t.Errorf("renderHTML(%q) = %q: not Telegram HTML: %v", s, html, err)
+			continue
+		}
+		if want := strings.ToValidUTF8(renderPlain(d), "\uFFFD"); visible != want {
+			t.Errorf("renderHTML(%q) shows %q, want %q", s, visible, want)
+		}
+	}
+}
+
+func TestAnswerFitsTelegram(t *testing.T) {
+	long := strings.Repeat("Gunmen opened fire & set the hall <ablaze>. ", 200)
+	answers := map[string]knowledge.Answer{
+		"claim":     claimAnswer,
+		"not found": {},
+		"long passage": {Found: true, Text: "Short.", Citations: []knowledge.Citation{
+			{Doc: "a", Title: "A", Passage: long},
+		}},
+		"long everything": {Found: true, Text: long, Citations: []knowledge.Citation{
+			{Doc: "a", Title: long, Publisher: long, Date: long, Passage: long},
+			{Doc: "b", Title: long, Publisher: long, Date: "2024-03-23", Passage: long},
+			{Doc: "c", Title: long, Passage: long},
+		}},
+		"emoji": {Found: true, Text: strings.Repeat("💥", 400), Citations: []knowledge.Citation{
+			{Doc: "a", Title: "💥", Passage: strings.Repeat("💥 ", 3000)},
+		}},
+		"no citations": {Found: true, Text: "An answer without sources."},
+		"no text":      {Found: true, Citations: []knowledge.Citation{{Doc: "a", Title: "A", Passage: "P"}}},
+	}
+	for _, s := range hostile {
+		answers["hostile "+s] = knowledge.Answer{Found: true, Text: s, Citations: []knowledge.Citation{
+			{Doc: s, Title: s, Publisher: s, Date: s, Passage: s},
+		}}
+	}
+	for name, a := range answers {
+		d := fit(answerDoc(phrasesFor("en"), a), maxMessageLen)
+		visible, err := telegramtest.ParseHTML(renderHTML(d))
+		if err != nil {
+			t.Errorf("%s: not Telegram HTML: %v", name, err)
+			continue
+		}
+		if n := telegramtest.Len(visible); n > telegramtest.MaxMessageLen || n != d.len() {
+			t.Errorf("%s: %d characters shown, doc counts %d; want equal and at most %d", name, n, d.len(), telegramtest.MaxMessageLen)
+		}
+		if strings.TrimSpace(visible) == "" {
+			t.Errorf("%s: empty message", name)
+		}
+	}
+}
+
+func TestPaginate(t *testing.T) {
+	var sources []knowledge.Source
+	for i := range 300 {
+		sources = append(sources, knowledge.Source{Doc: fmt.Sprint(i), Title: fmt.Sprintf("Article <%d> & a title long enough to fill pages", i), Publisher: "P", Date: "2024-03-23"})
+	}
+	pages := paginate(sourcesDoc(phrasesFor("en"), sources), maxMessageLen)
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want several", len(pages))
+	}
+	var all strings.Builder
+	for i, p := range pages {
+		visible, err := telegramtest.ParseHTML(renderHTML(p))
+		if err != nil {
+			t.Fatalf("page %d: not Telegram HTML: %v", i, err)
+		}
+		if n := telegramtest.Len(visible); n > telegramtest.MaxMessageLen {
+			t.Errorf("page %d: %d characters, want at most %d", i, n, telegramtest.MaxMessageLen)
+		}
+		all.WriteString(visible + "\n")
+	}
+	for i := range sources {
+		if want := fmt.Sprintf("%d. Article <%d> &", i+1, i); !strings.Contains(all.String(), want) {
+			t.Errorf("pages lack %q", want)
+		}
+	}
+}
+
+func TestHumanDate(t *testing.T) {
+	for _, tt := range []struct {
+		lang, iso, want string
+	}{
+		{"en", "2024-03-23", "23 March 2024"},
+		{"en", "2024-03", "March 2024"},
+		{"en", "2024", "2024"},
+		{"en", "", ""},
+		{"en", "soon", "soon"},
+		{"en", "2024-03-23T10:00:00Z", "23 March 2024"},
+		{"ru", "2024-03-23", "23 марта 2024"},
+		{"ru", "2024-03", "март 2024"},
+		{"uk", "2024-03-01", "1 березня 2024"},
+		{"uk", "2024-02", "лютий 2024"},
+	} {
+		if got := humanDate(phrasesFor(tt.lang), tt.iso); got != tt.want {
+			t.Errorf("humanDate(%s, %q) = %q, want %q", tt.lang, tt.iso, got, tt.want)
+		}
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		a    knowledge.Answer
+		want string
+	}{
+		{"found", claimAnswer, "Islamic State Khorasan (IS-K) claimed responsibility.\n\n" +
+			"│ Amaq said the group's fighters \"attacked\" the hall.\n" +
+			"Source: IS claims <Crocus> attack — Reuters & Co, 23 March 2024\n" +
+			"Also: US confirms claim — AP, March 2024\n" +
+			"Also: Third — 24 March 2024"},
+		{"multiline passage", knowledge.Answer{Found: true, Text: "A.", Citations: []knowledge.Citation{
+			{Doc: "d", Title: "T", Passage: "one\ntwo"}}},
+			"A.\n\n│ one\n│ two\nSource: T"},
+		{"not found, in Russian", knowledge.Answer{Language: "ru"}, "В моих статьях об этом ничего нет.\n\n" +
+			"Можно спросить, например:\n" +
+			"• Кто взял на себя ответственность за теракт?\n" +
+			"• Сколько человек погибло?\n" +
+			"• Что известно о задержанных?"},
+	} {
+		if got := PlainText(tt.a); got != tt.want {
+			t.Errorf("%s: PlainText:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestExpand(t *testing.T) {
+	vars := map[string]span{"x": {code, "X"}}
+	for _, tt := range []struct {
+		tmpl string
+		want []span
+	}{
+		{"", nil},
+		{"plain", []span{text("plain")}},
+		{"a {x} b", []span{text("a "), {code, "X"}, text(" b")}},
+		{"{x}{x}", []span{{code, "X"}, {code, "X"}}},
+		{"{y} {x", []span{text("{"), text("y} {x")}},
+	} {
+		if got := expand(tt.tmpl, vars); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("expand(%q) = %v, want %v", tt.tmpl, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// A sender makes every call to the Bot API. It ties each HTTP request to
+// the caller's context, retries what is worth retrying, and scrubs the
+// token from errors.
+type sender struct {
+	logger   *slog.Logger
+	token    string
+	endpoint string
+	client   *http.Client
+	sleep    func(context.Context, time.Duration) error
+
+	// attempts bounds the tries of one call; backoff is the wait after
+	// the first transient failure, doubled after each further one.
+	attempts int
+	backoff  time.Duration
+
+	// api is the client connect made; its Client is replaced per call.
+	api *tgbotapi.BotAPI
+}
+
+// ctxClient sends each request with ctx, so that cancelling ctx aborts
+// it, long polls included.
+type ctxClient struct {
+	ctx    context.Context
+	client *http.Client
+}
+
+func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
+	return c.client.Do(req.WithContext(c.ctx))
+}
+
+// connect checks the token with getMe and returns the bot's user.
+func (s *sender) connect(ctx context.Context) (tgbotapi.User, error) {
+	err := s.retry(ctx, "getMe", func(ctx context.Context) error {
+		api, err := tgbotapi.NewBotAPIWithClient(s.token, s.endpoint, ctxClient{ctx, s.client})
+		if err == nil {
+			s.api = api
+		}
+		return err
+	})
+	if err != nil {
+		return tgbotapi.User{}, err
+	}
+	return s.api.Self, nil
+}
+
+// with returns a copy of the API client whose requests carry ctx.
+func (s *sender) with(ctx context.Context) *tgbotapi.BotAPI {
+	api := *s.api
+	api.Client = ctxClient{ctx, s.client}
+	return &api
+}
+
+// send calls a method that returns a Message, such as sendMessage.
+func (s *sender) send(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+	var m tgbotapi.Message
+	err := s.retry(ctx, method, func(ctx context.Context) error {
+		var err error
+		m, err = s.with(ctx).Send(c)
+		return err
+	})
+	return m, err
+}
+
+// request calls any method and returns its raw response. Methods whose
+// result is true (sendChatAction, setMyCommands, answerCallbackQuery,
+// answerInlineQuery) must use request: Send would fail to decode true as
+// a Message.
+func (s *sender) request(ctx context.Context, method string, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	var resp *tgbotapi.APIResponse
+	err := s.retry(ctx, method, func(ctx context.Context) error {
+		var err error
+		resp, err = s.with(ctx).Request(c)
+		return err
+	})
+	return resp, err
+}
+
+// retry calls call until it succeeds, fails for good, ctx ends or
+// s.attempts are used. It waits out 429 Too Many Requests for the
+// retry_after Telegram gives, and backs off exponentially after 5xx
+// replies and network errors. Other errors, 4xx above all, end it at
+// once. The error returned names method and holds no token.
+func (s *sender) retry(ctx context.Context, method string, call func(context.Context) error) error {
+	backoff := s.backoff
+	for attempt := 1; ; attempt++ {
+		err := call(ctx)
+		if err == nil {
+			return nil
+		}
+		err = scrub(err, s.token)
+		if ctx.Err() != nil {
+			if !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w after %w", ctx.Err(), err)
+			}
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		wait, retryable := retryAfter(err)
+		if !retryable || attempt >= s.attempts {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		if wait == 0 {
+			wait, backoff = backoff, backoff*2
+		}
+		s.logger.Info("telegram call failed, will retry", "method", method, "attempt", attempt, "wait", wait, "err", err)
+		if err := s.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+	}
+}
+
+// retryAfter reports whether err is worth retrying, and how long to wait
+// if Telegram said so (429 Too Many Requests); 0 means back off.
+func retryAfter(err error) (time.Duration, bool) {
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.Code == http.StatusTooManyRequests:
+			return max(time.Duration(apiErr.RetryAfter)*time.Second, time.Second), true
+		case apiErr.Code >= 500:
+			return 0, true
+		}
+		return 0, false
+	}
+	var (
+		netErr  net.Error
+		urlErr  *url.Error
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &typeErr):
+		return 0, false // a reply we don't understand won't improve
+	case errors.As(err, &netErr), errors.As(err, &urlErr), errors.As(err, &syntax),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		// Network trouble, or a proxy's non-JSON error page.
+		return 0, true
+	}
+	return 0, false
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// redacted replaces the token in errors.
+const redacted = "[token]"
+
+// scrub returns err with every occurrence of token in its message
+// replaced by "[token]". The token is part of every request URL, so
+// network errors quote it. An *url.Error inside err is redacted in
+// place, so errors.As callers don't find the token either.
+func scrub(err error, token string) error {
+	if err == nil || token == "" {
+		return err
+	}
+	forms := []string{token, url.PathEscape(token), url.QueryEscape(token)}
+	clean := func(s string) string {
+		for _, f := range forms {
+			s = strings.ReplaceAll(s, f, redacted)
+		}
+		return s
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		urlErr.URL = clean(urlErr.URL)
+	}
+	msg := err.Error()
+	if c := clean(msg); c != msg {
+		return &scrubbedError{msg: c, err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose message had the token removed.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

@@ -1,0 +1,895 @@
+// Package telegramtest provides a fake Telegram Bot API server for tests.
+//
+// A Server speaks enough of the Bot API for a bot built on
+// github.com/go-telegram-bot-api/telegram-bot-api/v5 to run against it
+// unchanged: point the client at Server.Endpoint. Tests push updates
+// (PushMessage, PushInlineQuery, ...), which the bot receives by long
+// polling getUpdates, and then wait for and inspect the calls the bot made
+// (WaitFor, Calls). Failures can be injected per method (Fail, RateLimit).
+//
+// The server checks what it receives the way Telegram does where it
+// matters for bots: it rejects malformed HTML, over-long messages and
+// replies to unknown messages with Telegram's error codes, and ends an
+// older long poll with 409 Conflict when a newer one arrives.
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// WaitTimeout is how long WaitFor waits before failing the test.
+const WaitTimeout = 10 * time.Second
+
+// Server is a fake Telegram Bot API server listening on a loopback address.
+type Server struct {
+	// URL is the server's base URL, e.g. "http://127.0.0.1:41234".
+	URL string
+	// Token is the bot token the server accepts; calls with another get
+	// 401 Unauthorized.
+	Token string
+
+	srv       *httptest.Server
+	closed    chan struct{}
+	closeOnce sync.Once
+
+	mu          sync.Mutex
+	me          tgbotapi.User
+	nextUpdate  int
+	nextMessage int
+	pending     []pendingUpdate // unconfirmed updates, in id order
+	history     map[int]tgbotapi.Update
+	chats       map[int64]string    // chat id → chat type
+	messages    map[messageKey]bool // messages that can be replied to
+	calls       []*Call
+	failures    map[string][]*Failure
+	files       map[string]storedFile
+	changed     chan struct{} // closed and replaced whenever anything happens
+	poll        chan struct{} // closed to end the current long poll with 409
+}
+
+type pendingUpdate struct {
+	id  int
+	raw json.RawMessage
+}
+
+type messageKey struct {
+	chat int64
+	id   int
+}
+
+type storedFile struct {
+	path string
+	data []byte
+}
+
+// Call is one request the server received.
+type Call struct {
+	// Method is the Bot API method, e.g. "sendMessage".
+	Method string
+	// Params are the request's parameters, whether sent as a form, as
+	// multipart form data or as JSON (non-string JSON values are kept in
+	// their JSON form).
+	Params url.Values
+	// Files holds the files of a multipart request, by field name.
+	Files map[string][]byte
+	// Status is the HTTP status the server replied with: 0 while the call
+	// is in flight, 499 if the client went away first, -1 if the server
+	// dropped the connection (Failure with Code 0).
+	Status int
+}
+
+// Get returns the parameter key, or "".
+func (c Call) Get(key string) string { return c.Params.Get(key) }
+
+// Int returns the parameter key as a number, or 0.
+func (c Call) Int(key string) int64 {
+	n, _ := strconv.ParseInt(c.Params.Get(key), 10, 64)
+	return n
+}
+
+// JSON decodes the JSON-valued parameter key (e.g. "commands",
+// "results", "reply_markup") into v.
+func (c Call) JSON(key string, v any) error {
+	if err := json.Unmarshal([]byte(c.Params.Get(key)), v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
+}
+
+// Failure describes an error the server replies with instead of
+// handling a call.
+type Failure struct {
+	// Code is the HTTP status and Bot API error_code, e.g. 429, 500 or
+	// 403. Zero drops the connection without replying, which the client
+	// sees as a network error.
+	Code int
+	// Description is the error description; empty means Telegram's usual
+	// one for Code.
+	Description string
+	// RetryAfter, when set, is sent as parameters.retry_after (seconds).
+	RetryAfter int
+	// Times is how many calls in a row fail; zero means one.
+	Times int
+}
+
+// NewServer starts a fake Bot API server accepting token and closes it
+// when the test ends.
+func NewServer(tb testing.TB, token string) *Server {
+	s := &Server{
+		Token:       token,
+		closed:      make(chan struct{}),
+		me:          tgbotapi.User{ID: 7000000001, IsBot: true, FirstName: "Event Bot", UserName: "eventbot_test_bot"},
+		nextUpdate:  100,
+		nextMessage: 1000,
+		history:     make(map[int]tgbotapi.Update),
+		chats:       make(map[int64]string),
+		messages:    make(map[messageKey]bool),
+		failures:    make(map[string][]*Failure),
+		files:       make(map[string]storedFile),
+		changed:     make(chan struct{}),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close ends pending long polls and shuts the server down. It is safe to
+// call more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.srv.Close()
+	})
+}
+
+// Endpoint returns the API endpoint template for tgbotapi clients:
+// URL + "/bot%s/%s".
+func (s *Server) Endpoint() string { return s.URL + "/bot%s/%s" }
+
+// FileURL returns the download address of a file stored with AddFile, as
+// Telegram's file endpoint would give it.
+func (s *Server) FileURL(filePath string) string {
+	return s.URL + "/file/bot" + s.Token + "/" + filePath
+}
+
+// Me returns the bot user getMe reports.
+func (s *Server) Me() tgbotapi.User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.me
+}
+
+// SetMe sets the bot user getMe reports.
+func (s *Server) SetMe(u tgbotapi.User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.me = u
+}
+
+// AddFile stores data so that getFile(fileID) reports filePath and the
+// file can be downloaded from FileURL(filePath).
+func (s *Server) AddFile(fileID, filePath string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = storedFile{path: filePath, data: slices.Clone(data)}
+}
+
+// Fail makes the next f.Times calls of method fail as f describes.
+// Failures queued for the same method apply in order.
+func (s *Server) Fail(method string, f Failure) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[method] = append(s.failures[method], &f)
+}
+
+// RateLimit makes the next times calls of method fail with 429 Too Many
+// Requests and retry_after seconds.
+func (s *Server) RateLimit(method string, retryAfter, times int) {
+	s.Fail(method, Failure{Code: http.StatusTooManyRequests, RetryAfter: retryAfter, Times: times})
+}
+
+// A MessageOption changes a message before PushMessage queues it.
+type MessageOption func(*tgbotapi.Message)
+
+// WithLanguage sets the sender's language_code.
+func WithLanguage(code string) MessageOption {
+	return func(m *tgbotapi.Message) {
+		if m.From != nil {
+			m.From.LanguageCode = code
+		}
+	}
+}
+
+// WithReplyTo makes the message a reply to messageID in the same chat.
+func WithReplyTo(messageID int) MessageOption {
+	return func(m *tgbotapi.Message) {
+		m.ReplyToMessage = &tgbotapi.Message{MessageID: messageID, Chat: m.Chat}
+	}
+}
+
+// WithEntities replaces the entities PushMessage derives from the text
+// (a leading bot_command).
+func WithEntities(entities ...tgbotapi.MessageEntity) MessageOption {
+	return func(m *tgbotapi.Message) { m.Entities = entities }
+}
+
+// WithDocument attaches a document to the message; the text becomes its
+// caption. Store the file's content with AddFile.
+func WithDocument(fileID, fileName, mimeType string) MessageOption {
+	return func(m *tgbotapi.Message) {
+		m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileName: fileName, MimeType: mimeType}
+		m.Caption, m.CaptionEntities = m.Text, m.Entities
+		m.Text, m.Entities = "", nil
+	}
+}
+
+// PushMessage queues a message update from user userID in chat chatID of
+// chatType ("private", "group", "supergroup", "channel") and returns its
+// update id. Text starting with a command gets a bot_command entity, as
+// Telegram adds.
+func (s *Server) PushMessage(chatID, userID int64, chatType, text string, opts ...MessageOption) int {
+	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
+	if chatType == "private" {
+		chat.FirstName = "Test"
+	} else {
+		chat.Title = "Test " + chatType
+	}
+	m := &tgbotapi.Message{
+		From:     &tgbotapi.User{ID: userID, FirstName: "Test", UserName: fmt.Sprintf("user%d", userID), LanguageCode: "en"},
+		Date:     int(time.Now().Unix()),
+		Chat:     chat,
+		Text:     text,
+		Entities: commandEntities(text),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextMessage++
+	m.MessageID = s.nextMessage
+	s.chats[chatID] = chatType
+	s.messages[messageKey{chatID, m.MessageID}] = true
+	return s.pushLocked(tgbotapi.Update{Message: m})
+}
+
+// commandEntities returns the bot_command entity Telegram would find at
+// the start of text.
+func commandEntities(text string) []tgbotapi.MessageEntity {
+	if !strings.HasPrefix(text, "/") {
+		return nil
+	}
+	n := 1
+	for n < len(text) && isCommandByte(text[n]) {
+		n++
+	}
+	if n == 1 {
+		return nil
+	}
+	return []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: n}}
+}
+
+func isCommandByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '@'
+}
+
+// PushInlineQuery queues an inline query from userID and returns its
+// update id; the query id is the update id in decimal.
+func (s *Server) PushInlineQuery(userID int64, query string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextUpdate + 1
+	return s.pushLocked(tgbotapi.Update{InlineQuery: &tgbotapi.InlineQuery{
+		ID:    strconv.Itoa(id),
+		From:  &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
+		Query: query,
+	}})
+}
+
+// PushCallbackQuery queues a press of an inline button with data on
+// message messageID in chatID and returns its update id; the query id is
+// the update id in decimal.
+func (s *Server) PushCallbackQuery(chatID, userID int64, messageID int, data string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextUpdate + 1
+	chatType := s.chats[chatID]
+	if chatType == "" {
+		chatType = "private"
+	}
+	return s.pushLocked(tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
+		ID:      strconv.Itoa(id),
+		From:    &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
+		Message: &tgbotapi.Message{MessageID: messageID, Chat: &tgbotapi.Chat{ID: chatID, Type: chatType}},
+		Data:    data,
+	}})
+}
+
+// PushUpdate queues u, setting its UpdateID, and returns the id.
+func (s *Server) PushUpdate(u tgbotapi.Update) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pushLocked(u)
+}
+
+// PushRawUpdate queues the JSON object raw as an update, adding its
+// update_id, and returns the id. Use it for updates tgbotapi cannot
+// express: missing or mistyped fields. It panics if raw is not a JSON
+// object.
+func (s *Server) PushRawUpdate(raw string) int {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
+		panic(fmt.Sprintf("telegramtest: PushRawUpdate: %v", err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdate++
+	id := s.nextUpdate
+	fields["update_id"] = json.RawMessage(strconv.Itoa(id))
+	data, err := json.Marshal(fields)
+	if err != nil {
+		panic(fmt.Sprintf("telegramtest: PushRawUpdate: %v", err))
+	}
+	s.pending = append(s.pending, pendingUpdate{id, data})
+	s.notifyLocked()
+	return id
+}
+
+func (s *Server) pushLocked(u tgbotapi.Update) int {
+	s.nextUpdate++
+	u.UpdateID = s.nextUpdate
+	data, err := json.Marshal(u)
+	if err != nil {
+		panic(fmt.Sprintf("telegramtest: encode update: %v", err))
+	}
+	s.pending = append(s.pending, pendingUpdate{u.UpdateID, data})
+	s.history[u.UpdateID] = u
+	s.notifyLocked()
+	return u.UpdateID
+}
+
+// Update returns the update pushed with id, confirmed or not; raw
+// updates are not kept.
+func (s *Server) Update(id int) (tgbotapi.Update, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.history[id]
+	return u, ok
+}
+
+// MessageID returns the message id of the message update id, or 0.
+func (s *Server) MessageID(updateID int) int {
+	u, _ := s.Update(updateID)
+	if u.Message == nil {
+		return 0
+	}
+	return u.Message.MessageID
+}
+
+// Pending returns the ids of the updates the bot has not confirmed yet.
+func (s *Server) Pending() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, len(s.pending))
+	for i, p := range s.pending {
+		ids[i] = p.id
+	}
+	return ids
+}
+
+// Calls returns the calls of method received so far, in order; method ""
+// returns all calls.
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.callsLocked(method)
+}
+
+func (s *Server) callsLocked(method string) []Call {
+	var calls []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			calls = append(calls, *c)
+		}
+	}
+	return calls
+}
+
+// WaitFor waits until the server has received at least n calls of method
+// and returns all of them so far. It fails the test if that takes longer
+// than WaitTimeout. Call it from the test's goroutine.
+func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
+	tb.Helper()
+	timer := time.NewTimer(WaitTimeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		calls := s.callsLocked(method)
+		changed := s.changed
+		s.mu.Unlock()
+		if len(calls) >= n {
+			return calls
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			tb.Fatalf("telegramtest: waited %v for %d %s calls, got %d", WaitTimeout, n, method, len(calls))
+		}
+	}
+}
+
+// notifyLocked wakes everyone waiting for a change.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, rest)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
+	token, method, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		http.NotFound(w, r)
+		return
+	}
+	params, files, err := readParams(r)
+	c := &Call{Method: method, Params: params, Files: files}
+	s.mu.Lock()
+	s.calls = append(s.calls, c)
+	s.notifyLocked()
+	var f *Failure
+	if token == s.Token && err == nil {
+		f = s.takeFailureLocked(method)
+	}
+	s.mu.Unlock()
+
+	switch {
+	case token != s.Token:
+		s.fail(w, c, http.StatusUnauthorized, "Unauthorized", 0)
+	case err != nil:
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
+	case f != nil && f.Code == 0:
+		s.drop(w, c)
+	case f != nil:
+		s.fail(w, c, f.Code, f.Description, f.RetryAfter)
+	default:
+		s.handle(w, r, c)
+	}
+}
+
+func (s *Server) takeFailureLocked(method string) *Failure {
+	q := s.failures[method]
+	if len(q) == 0 {
+		return nil
+	}
+	f := *q[0]
+	q[0].Times--
+	if q[0].Times <= 0 {
+		s.failures[method] = q[1:]
+	}
+	return &f
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
+	switch c.Method {
+	case "getMe":
+		s.ok(w, c, s.Me())
+	case "getUpdates":
+		s.getUpdates(w, r, c)
+	case "sendMessage":
+		s.sendMessage(w, c)
+	case "editMessageText":
+		s.editMessageText(w, c)
+	case "sendChatAction":
+		s.sendChatAction(w, c)
+	case "setMyCommands":
+		s.setMyCommands(w, c)
+	case "answerCallbackQuery":
+		s.require(w, c, "callback_query_id")
+	case "answerInlineQuery":
+		var results []json.RawMessage
+		if err := c.JSON("results", &results); err != nil {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: can't parse inline query results JSON object", 0)
+			return
+		}
+		s.require(w, c, "inline_query_id")
+	case "getFile":
+		s.getFile(w, c)
+	case "deleteWebhook":
+		s.ok(w, c, true)
+	case "getWebhookInfo":
+		s.ok(w, c, tgbotapi.WebhookInfo{PendingUpdateCount: len(s.Pending())})
+	default:
+		s.fail(w, c, http.StatusNotFound, "Not Found", 0)
+	}
+}
+
+// require replies true if c has every one of params, else 400.
+func (s *Server) require(w http.ResponseWriter, c *Call, params ...string) {
+	for _, p := range params {
+		if c.Get(p) == "" {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: "+p+" is empty", 0)
+			return
+		}
+	}
+	s.ok(w, c, true)
+}
+
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c *Call) {
+	offset, limit, timeout := int(c.Int("offset")), int(c.Int("limit")), int(c.Int("timeout"))
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	mine := make(chan struct{})
+	s.mu.Lock()
+	if s.poll != nil {
+		close(s.poll) // a newer poll ends the older one, as on Telegram
+	}
+	s.poll = mine
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.poll == mine {
+			s.poll = nil
+		}
+		s.mu.Unlock()
+	}()
+
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		defer t.Stop()
+		expired = t.C
+	}
+	for {
+		s.mu.Lock()
+		if offset > 0 {
+			s.confirmLocked(offset)
+		}
+		batch := s.batchLocked(offset, limit)
+		changed := s.changed
+		s.mu.Unlock()
+		if len(batch) > 0 || timeout <= 0 {
+			s.ok(w, c, batch)
+			return
+		}
+		select {
+		case <-changed:
+		case <-expired:
+			s.ok(w, c, batch)
+			return
+		case <-s.closed:
+			s.ok(w, c, batch)
+			return
+		case <-mine:
+			// The client may have given up on this poll already, and the
+			// server not noticed yet: give it a moment to tell.
+			select {
+			case <-r.Context().Done():
+				s.setStatus(c, 499)
+			case <-time.After(100 * time.Millisecond):
+				s.fail(w, c, http.StatusConflict, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", 0)
+			}
+			return
+		case <-r.Context().Done():
+			s.setStatus(c, 499)
+			return
+		}
+	}
+}
+
+// confirmLocked forgets the updates before offset, as Telegram does when
+// getUpdates is called with that offset.
+func (s *Server) confirmLocked(offset int) {
+	i := 0
+	for i < len(s.pending) && s.pending[i].id < offset {
+		i++
+	}
+	if i > 0 {
+		s.pending = slices.Delete(s.pending, 0, i)
+	}
+}
+
+func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
+	batch := []json.RawMessage{}
+	if offset < 0 {
+		from := max(0, len(s.pending)+offset)
+		for _, p := range s.pending[from:] {
+			batch = append(batch, p.raw)
+		}
+		return batch
+	}
+	for _, p := range s.pending {
+		if p.id >= offset && len(batch) < limit {
+			batch = append(batch, p.raw)
+		}
+	}
+	return batch
+}
+
+// validText checks text as Telegram does for parseMode and returns its
+// visible form, or a Bot API error description.
+func validText(text, parseMode string) (string, string) {
+	visible := text
+	switch parseMode {
+	case "":
+	case tgbotapi.ModeHTML:
+		v, err := ParseHTML(text)
+		if err != nil {
+			return "", "Bad Request: can't parse entities: " + err.Error()
+		}
+		visible = v
+	case tgbotapi.ModeMarkdown, tgbotapi.ModeMarkdownV2:
+	default:
+		return "", "Bad Request: unsupported parse_mode"
+	}
+	switch {
+	case strings.TrimSpace(visible) == "":
+		return "", "Bad Request: message text is empty"
+	case Len(visible) > MaxMessageLen:
+		return "", "Bad Request: message is too long"
+	}
+	return visible, ""
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
+	chatID := c.Int("chat_id")
+	if chatID == 0 {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return
+	}
+	visible, problem := validText(c.Get("text"), c.Get("parse_mode"))
+	if problem != "" {
+		s.fail(w, c, http.StatusBadRequest, problem, 0)
+		return
+	}
+	replyTo := int(c.Int("reply_to_message_id"))
+	s.mu.Lock()
+	known := s.messages[messageKey{chatID, replyTo}]
+	chatType := s.chats[chatID]
+	s.nextMessage++
+	id := s.nextMessage
+	s.messages[messageKey{chatID, id}] = true
+	me := s.me
+	s.mu.Unlock()
+	if replyTo != 0 && !known && c.Get("allow_sending_without_reply") != "true" {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to be replied not found", 0)
+		return
+	}
+	if chatType == "" {
+		chatType = "private"
+	}
+	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
+	m := tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()), Chat: chat, Text: visible}
+	if replyTo != 0 {
+		m.ReplyToMessage = &tgbotapi.Message{MessageID: replyTo, Chat: chat}
+	}
+	s.ok(w, c, m)
+}
+
+func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
+	visible, problem := validText(c.Get("text"), c.Get("parse_mode"))
+	if problem != "" {
+		s.fail(w, c, http.StatusBadRequest, problem, 0)
+		return
+	}
+	if c.Get("inline_message_id") != "" {
+		s.ok(w, c, true)
+		return
+	}
+	chatID, id := c.Int("chat_id"), int(c.Int("message_id"))
+	s.mu.Lock()
+	known := s.messages[messageKey{chatID, id}]
+	me := s.me
+	s.mu.Unlock()
+	if !known {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+		return
+	}
+	s.ok(w, c, tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()), Chat: &tgbotapi.Chat{ID: chatID}, Text: visible})
+}
+
+var chatActions = map[string]bool{
+	"typing": true, "upload_photo": true, "record_video": true, "upload_video": true,
+	"record_voice": true, "upload_voice": true, "upload_document": true, "choose_sticker": true,
+	"find_location": true, "record_video_note": true, "upload_video_note": true,
+}
+
+func (s *Server) sendChatAction(w http.ResponseWriter, c *Call) {
+	if c.Int("chat_id") == 0 {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return
+	}
+	if !chatActions[c.Get("action")] {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: wrong parameter action in request", 0)
+		return
+	}
+	s.ok(w, c, true)
+}
+
+func (s *Server) setMyCommands(w http.ResponseWriter, c *Call) {
+	var cmds []tgbotapi.BotCommand
+	if err := c.JSON("commands", &cmds); err != nil {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
+		return
+	}
+	for _, cmd := range cmds {
+		ok := len(cmd.Command) >= 1 && len(cmd.Command) <= 32
+		for _, b := range []byte(cmd.Command) {
+			ok = ok && ('a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '_')
+		}
+		if n := Len(cmd.Description); !ok || n < 1 || n > 256 {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: BOT_COMMAND_INVALID", 0)
+			return
+		}
+	}
+	s.ok(w, c, true)
+}
+
+func (s *Server) getFile(w http.ResponseWriter, c *Call) {
+	id := c.Get("file_id")
+	s.mu.Lock()
+	f, ok := s.files[id]
+	s.mu.Unlock()
+	if !ok {
+		s.fail(w, c, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
+		return
+	}
+	s.ok(w, c, tgbotapi.File{FileID: id, FileUniqueID: "u" + id, FileSize: len(f.data), FilePath: f.path})
+}
+
+// serveFile serves /file/bot<token>/<path>; rest is what follows "/file/bot".
+func (s *Server) serveFile(w http.ResponseWriter, rest string) {
+	token, filePath, _ := strings.Cut(rest, "/")
+	if token != s.Token {
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		return
+	}
+	s.mu.Lock()
+	var data []byte
+	found := false
+	for _, f := range s.files {
+		if f.path == filePath {
+			data, found = f.data, true
+			break
+		}
+	}
+	s.mu.Unlock()
+	if !found {
+		http.Error(w, "Not Found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Write(data)
+}
+
+func (s *Server) setStatus(c *Call, status int) {
+	s.mu.Lock()
+	c.Status = status
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+func (s *Server) ok(w http.ResponseWriter, c *Call, result any) {
+	s.reply(w, c, http.StatusOK, map[string]any{"ok": true, "result": result})
+}
+
+func (s *Server) fail(w http.ResponseWriter, c *Call, code int, description string, retryAfter int) {
+	if description == "" {
+		description = defaultDescription(code, retryAfter)
+	}
+	resp := map[string]any{"ok": false, "error_code": code, "description": description}
+	if retryAfter > 0 {
+		resp["parameters"] = map[string]int{"retry_after": retryAfter}
+	}
+	s.reply(w, c, code, resp)
+}
+
+func defaultDescription(code, retryAfter int) string {
+	switch code {
+	case http.StatusTooManyRequests:
+		return fmt.Sprintf("Too Many Requests: retry after %d", retryAfter)
+	case http.StatusBadRequest:
+		return "Bad Request"
+	case http.StatusForbidden:
+		return "Forbidden: bot was blocked by the user"
+	}
+	return http.StatusText(code)
+}
+
+func (s *Server) reply(w http.ResponseWriter, c *Call, status int, body any) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"ok":false,"error_code":500,"description":"telegramtest: encode reply"}`)
+	}
+	s.setStatus(c, status)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+// drop closes the connection without replying.
+func (s *Server) drop(w http.ResponseWriter, c *Call) {
+	s.setStatus(c, -1)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	conn.Close()
+}
+
+// readParams decodes a request's parameters from its query and its body,
+// which may be a form, multipart form data or a JSON object.
+func readParams(r *http.Request) (url.Values, map[string][]byte, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			return url.Values{}, nil, fmt.Errorf("read multipart form: %w", err)
+		}
+		params := r.URL.Query()
+		for k, vs := range r.MultipartForm.Value {
+			params[k] = append(params[k], vs...)
+		}
+		files := make(map[string][]byte)
+		for k, fhs := range r.MultipartForm.File {
+			for _, fh := range fhs {
+				f, err := fh.Open()
+				if err != nil {
+					return params, nil, fmt.Errorf("read file %s: %w", k, err)
+				}
+				data, err := io.ReadAll(f)
+				f.Close()
+				if err != nil {
+					return params, nil, fmt.Errorf("read file %s: %w", k, err)
+				}
+				files[k] = data
+			}
+		}
+		return params, files, nil
+	case "application/json":
+		params := r.URL.Query()
+		var fields map[string]json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&fields); err != nil && err != io.EOF {
+			return params, nil, fmt.Errorf("decode JSON body: %w", err)
+		}
+		for k, raw := range fields {
+			var str string
+			if json.Unmarshal(raw, &str) == nil {
+				params.Set(k, str)
+			} else {
+				params.Set(k, string(raw))
+			}
+		}
+		return params, nil, nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return url.Values{}, nil, fmt.Errorf("read form: %w", err)
+	}
+	return r.Form, nil, nil
+}

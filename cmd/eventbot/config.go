@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/joho/godotenv"
+)
+
+// config is everything the program reads from its environment, read once.
+type config struct {
+	token       string
+	apiEndpoint string
+	adminIDs    []int64
+	corpusDir   string // empty: the bundled corpus
+	logLevel    slog.Level
+}
+
+// defaultCorpusDir is used when CORPUS_DIR is unset and it exists;
+// otherwise the bundled corpus is served.
+const defaultCorpusDir = "corpus"
+
+// lookupFunc finds an environment variable, like os.LookupEnv.
+type lookupFunc func(key string) (string, bool)
+
+// withDotenv returns a lookup that consults env first, then the variables
+// of the .env file at path, if there is one. The process environment is
+// never changed.
+func withDotenv(env lookupFunc, path string) (lookupFunc, error) {
+	vars, err := godotenv.Read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return env, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return func(key string) (string, bool) {
+		if v, ok := env(key); ok {
+			return v, true
+		}
+		v, ok := vars[key]
+		return v, ok
+	}, nil
+}
+
+// loadConfig reads and checks the configuration. Its errors name the
+// variable at fault and never include the token.
+func loadConfig(env lookupFunc) (config, error) {
+	get := func(key string) string {
+		v, _ := env(key)
+		return strings.TrimSpace(v)
+	}
+	c := config{
+		token:       get("TELEGRAM_BOT_TOKEN"),
+		apiEndpoint: get("TELEGRAM_API_ENDPOINT"),
+	}
+	if c.apiEndpoint != "" && strings.Count(c.apiEndpoint, "%s") != 2 {
+		return config{}, errors.New("TELEGRAM_API_ENDPOINT: want a template with two %s, e.g. http://127.0.0.1:8081/bot%s/%s")
+	}
+	for _, field := range strings.Split(get("BOT_ADMIN_IDS"), ",") {
+		field = strings.TrimSpace(field)
+		if field == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(field, 10, 64)
+		if err != nil || id <= 0 {
+			return config{}, fmt.Errorf("BOT_ADMIN_IDS: %q is not a Telegram user id (want comma-separated positive numbers)", field)
+		}
+		c.adminIDs = append(c.adminIDs, id)
+	}
+	if dir, set := env("CORPUS_DIR"); set && strings.TrimSpace(dir) != "" {
+		c.corpusDir = strings.TrimSpace(dir)
+		if info, err := os.Stat(c.corpusDir); err != nil || !info.IsDir() {
+			return config{}, fmt.Errorf("CORPUS_DIR: %q is not a directory", c.corpusDir)
+		}
+	} else if info, err := os.Stat(defaultCorpusDir); err == nil && info.IsDir() {
+		c.corpusDir = defaultCorpusDir
+	}
+	if lvl := get("LOG_LEVEL"); lvl != "" {
+		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return config{}, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,29 @@
+// Command eventbot answers questions about the Crocus City Hall attack from a
+// corpus of news articles, as a Telegram bot or in a terminal chat.
+//
+// Usage:
+//
+//	eventbot                          Telegram bot if TELEGRAM_BOT_TOKEN is set, else a terminal chat
+//	eventbot ask [--json] [QUESTION...]  answer each argument, or each line of standard input
+//
+// Configuration comes from the environment and from a .env file in the
+// working directory (the environment wins); see .env.example.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "eventbot:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,44 @@
+package knowledge
+
+// Answer is what the knowledge base says about one question.
+//
+// Its JSON form is the answer contract of the evaluation harness
+// (../shared/eval/grade.py): keep the field names stable.
+type Answer struct {
+	// Question is the question as asked.
+	Question string `json:"question"`
+	// Found reports whether the corpus holds an answer. When false, Text
+	// is empty and the caller should say the sources don't cover it.
+	Found bool `json:"found"`
+	// Text is the short answer: a sentence or two, at most MaxAnswerLen
+	// characters, each part of it contained in a cited passage.
+	Text string `json:"answer"`
+	// Citations are the passages that support Text, best first.
+	Citations []Citation `json:"citations"`
+	// Language is the language of the question ("en", "ru", "uk"), so that
+	// a front end can reply in it.
+	Language string `json:"language,omitempty"`
+}
+
+// MaxAnswerLen is the most characters (runes) an Answer's Text holds.
+const MaxAnswerLen = 320
+
+// Citation is a passage of a source article that supports an answer.
+type Citation struct {
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	// Date is the article's publication date in ISO form, as precise as
+	// the article allows ("2024-03-23", "2024-03").
+	Date    string `json:"date"`
+	Passage string `json:"passage"`
+}
+
+// Source describes one article of the corpus.
+type Source struct {
+	Doc       string
+	Title     string
+	Publisher string
+	Date      string // ISO form, as in Citation.Date
+	Language  string
+}

@@ -1,0 +1,183 @@
+package knowledge
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"eventbot/corpus"
+)
+
+func TestSplitSentences(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"One. Two! Three?", []string{"One.", "Two!", "Three?"}},
+		{"U.S. officials said so. Then more.", []string{"U.S. officials said so.", "Then more."}},
+		{"The fire covered 3.5 hectares. Done.", []string{"The fire covered 3.5 hectares.", "Done."}},
+		{`He said "it is over." Then left.`, []string{`He said "it is over."`, "Then left."}},
+		{"Mr. Smith arrived. Dr. Jones too.", []string{"Mr. Smith arrived.", "Dr. Jones too."}},
+		{"John F. Kennedy spoke. Later.", []string{"John F. Kennedy spoke.", "Later."}},
+		{"no final stop", []string{"no final stop"}},
+		{"ends in lower. case stays", []string{"ends in lower. case stays"}},
+		{"Update(1950ET): Something. 40 people died.", []string{"Update(1950ET): Something.", "40 people died."}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range splitSentences(tt.in) {
+			got = append(got, tt.in[s.start:s.end])
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("splitSentences(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSplitPassages(t *testing.T) {
+	long := strings.Repeat("This sentence is filler text for a long paragraph. ", 30)
+	doc := corpus.Document{ID: "d", Body: "A heading\n\nA short caption without a stop\n\n" +
+		"The first real paragraph is long enough to stand on its own as a passage of the article, more than a hundred and twenty characters.\n\n* * *\n\n" + long}
+	ps := splitPassages(0, doc)
+	if len(ps) < 3 {
+		t.Fatalf("got %d passages, want the heading joined to the first paragraph and the long one split", len(ps))
+	}
+	if got := ps[0].sentence(0); got != "A heading" {
+		t.Errorf("first sentence = %q, want the heading alone: a paragraph break ends a sentence", got)
+	}
+	if got := ps[0].sentence(1); got != "A short caption without a stop" {
+		t.Errorf("second sentence = %q, want the caption alone", got)
+	}
+	for i, p := range ps {
+		if strings.Contains(p.text, "* * *") {
+			t.Errorf("passage %d keeps a separator line", i)
+		}
+		if n := utf8.RuneCountInString(p.text); n > maxPassageLen+100 {
+			t.Errorf("passage %d has %d runes, want at most about %d", i, n, maxPassageLen)
+		}
+		for j := range p.sentences {
+			if s := p.sentence(j); s != strings.TrimSpace(s) || s == "" {
+				t.Errorf("passage %d sentence %d = %q, want trimmed and non-empty", i, j, s)
+			}
+		}
+	}
+}
+
+func TestTruncateRunes(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"one two three four", 12, "one two…"},
+		{"Кто взял ответственность", 10, "Кто взял…"},
+	}
+	for _, tt := range tests {
+		if got := truncateRunes(tt.in, tt.n); got != tt.want {
+			t.Errorf("truncateRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+		if got := truncateRunes(tt.in, tt.n); utf8.RuneCountInString(got) > tt.n {
+			t.Errorf("truncateRunes(%q, %d) has %d runes", tt.in, tt.n, utf8.RuneCountInString(got))
+		}
+	}
+}
+
+func TestAnswer(t *testing.T) {
+	b := bundledBase(t)
+	tests := []struct {
+		question string
+		found    bool
+		want     string // in the answer, when found
+	}{
+		{"Who claimed responsibility for the attack?", true, "Islamic State"},
+		{"Which news agency published the claim?", true, "Amaq"},
+		{"What is the capital of France?", false, ""},
+		{"", false, ""},
+		{"   ", false, ""},
+		{"the a of", false, ""},
+		{`title:* +a -b ~2 ^5 "unbalanced (paren`, false, ""},
+		{strings.Repeat("attack ", 2000), true, ""},
+	}
+	for _, tt := range tests {
+		a, err := b.Answer(context.Background(), tt.question)
+		if err != nil {
+			t.Errorf("Answer(%.40q): %v", tt.question, err)
+			continue
+		}
+		if a.Found != tt.found {
+			t.Errorf("Answer(%.40q).Found = %v (%q), want %v", tt.question, a.Found, a.Text, tt.found)
+			continue
+		}
+		if a.Question != tt.question {
+			t.Errorf("Answer(%.40q).Question = %.40q, want the question as asked", tt.question, a.Question)
+		}
+		if !a.Found {
+			if a.Text != "" || len(a.Citations) != 0 {
+				t.Errorf("Answer(%.40q) not found but has text %q and %d citations", tt.question, a.Text, len(a.Citations))
+			}
+			continue
+		}
+		if !strings.Contains(a.Text, tt.want) {
+			t.Errorf("Answer(%.40q).Text = %q, want it to contain %q", tt.question, a.Text, tt.want)
+		}
+		if n := utf8.RuneCountInString(a.Text); n > MaxAnswerLen {
+			t.Errorf("Answer(%.40q).Text has %d runes, want at most %d", tt.question, n, MaxAnswerLen)
+		}
+		if len(a.Citations) == 0 {
+			t.Fatalf("Answer(%.40q) found but cites nothing", tt.question)
+		}
+		c := a.Citations[0]
+		if c.Doc == "" || c.Title == "" || c.Date == "" {
+			t.Errorf("Answer(%.40q) citation lacks metadata: %+v", tt.question, c)
+		}
+		if !strings.Contains(c.Passage, strings.TrimSuffix(a.Text, "…")) {
+			t.Errorf("Answer(%.40q).Text %q is not in the cited passage %q", tt.question, a.Text, c.Passage)
+		}
+	}
+}
+
+func TestSources(t *testing.T) {
+	b := bundledBase(t)
+	src := b.Sources()
+	if len(src) != 5 {
+		t.Fatalf("got %d sources, want 5", len(src))
+	}
+	for i := 1; i < len(src); i++ {
+		if src[i-1].Date > src[i].Date {
+			t.Errorf("sources not oldest first: %s before %s", src[i-1].Date, src[i].Date)
+		}
+	}
+}
+
+func BenchmarkAnswer(b *testing.B) {
+	kb := bundledBase(b)
+	qs := readEval(b, "testdata/dev.jsonl")
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := kb.Answer(ctx, qs[i%len(qs)].Question); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	logger := slog.New(slog.DiscardHandler)
+	b.ReportAllocs()
+	for b.Loop() {
+		kb, err := New(ctx, logger, docs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		kb.Close()
+	}
+}
