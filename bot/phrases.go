@@ -27,10 +27,13 @@ type phrases struct {
 	NoSources     string
 
 	SourceLabel string // before the first citation's source line
-	AlsoLabel   string // before further sources
-	NotFound    string
-	TryAsking   string   // followed by Examples
-	Examples    []string // questions the corpus can answer
+	// SourceLanguage says the articles are in English, for answers given
+	// to questions in another language.
+	SourceLanguage string
+	AlsoLabel      string // before further sources
+	NotFound       string
+	TryAsking      string   // followed by Examples
+	Examples       []string // questions the corpus can answer
 
 	Failed         string // kb.Answer failed
 	UnknownCommand string
@@ -66,10 +69,11 @@ var phrasebook = map[string]*phrases{
 		SourcesHeader: "My sources (%s):",
 		NoSources:     "I have no articles yet.",
 
-		SourceLabel: "Source: ",
-		AlsoLabel:   "Also: ",
-		NotFound:    "The articles I have don't cover that.",
-		TryAsking:   "You could ask, for example:",
+		SourceLabel:    "Source: ",
+		SourceLanguage: "The sources are in English, so the answer is quoted in English.",
+		AlsoLabel:      "Also: ",
+		NotFound:       "The articles I have don't cover that.",
+		TryAsking:      "You could ask, for example:",
 		Examples: []string{
 			"Who claimed responsibility for the attack?",
 			"How many people were killed?",
@@ -108,10 +112,11 @@ var phrasebook = map[string]*phrases{
 		SourcesHeader: "Мои источники (%s):",
 		NoSources:     "У меня пока нет статей.",
 
-		SourceLabel: "Источник: ",
-		AlsoLabel:   "Также: ",
-		NotFound:    "В моих статьях об этом ничего нет.",
-		TryAsking:   "Можно спросить, например:",
+		SourceLabel:    "Источник: ",
+		SourceLanguage: "Источники на английском языке, поэтому ответ приведён по-английски.",
+		AlsoLabel:      "Также: ",
+		NotFound:       "В моих статьях об этом ничего нет.",
+		TryAsking:      "Можно спросить, например:",
 		Examples: []string{
 			"Кто взял на себя ответственность за теракт?",
 			"Сколько человек погибло?",
@@ -147,10 +152,11 @@ var phrasebook = map[string]*phrases{
 		SourcesHeader: "Мої джерела (%s):",
 		NoSources:     "У мене поки немає статей.",
 
-		SourceLabel: "Джерело: ",
-		AlsoLabel:   "Також: ",
-		NotFound:    "У моїх статтях про це нічого немає.",
-		TryAsking:   "Можна запитати, наприклад:",
+		SourceLabel:    "Джерело: ",
+		SourceLanguage: "Джерела англійською мовою, тому відповідь наведено англійською.",
+		AlsoLabel:      "Також: ",
+		NotFound:       "У моїх статтях про це нічого немає.",
+		TryAsking:      "Можна запитати, наприклад:",
 		Examples: []string{
 			"Хто взяв на себе відповідальність за теракт?",
 			"Скільки людей загинуло?",

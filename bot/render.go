@@ -292,6 +292,9 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 		}
 		return notFoundDoc(p)
 	}
+	if a.Language != "" && a.Language != "en" {
+		d = append(d, block{spans: []span{{italic, p.SourceLanguage}}, tight: true, cut: 2})
+	}
 	first := a.Citations[0]
 	passage := strings.TrimSpace(first.Passage)
 	if passage != "" {

@@ -253,3 +253,24 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignQuestionSaysSourcesAreEnglish checks that an answer to a
+// Russian or Ukrainian question says, in that language, why it quotes
+// English, and that an English answer does not.
+func TestForeignQuestionSaysSourcesAreEnglish(t *testing.T) {
+	cite := []knowledge.Citation{{Doc: "d", Title: "T", Date: "2024-03-23", Passage: "Islamic State claimed it."}}
+	for _, tt := range []struct {
+		lang, want string
+		present    bool
+	}{
+		{"ru", "Источники на английском языке", true},
+		{"uk", "Джерела англійською мовою", true},
+		{"en", "The sources are in English", false},
+	} {
+		a := knowledge.Answer{Found: true, Text: "Islamic State", Language: tt.lang, Citations: cite}
+		got := renderHTML(answerDoc(phrasesFor(tt.lang), a))
+		if strings.Contains(got, tt.want) != tt.present {
+			t.Errorf("%s answer %q: contains %q = %v, want %v", tt.lang, got, tt.want, !tt.present, tt.present)
+		}
+	}
+}

@@ -162,12 +162,16 @@ func evaluate(t testing.TB, b *Base, qs []evalQuestion, verbose io.Writer) score
 }
 
 func bundledBase(t testing.TB) *Base {
+	return bundledBaseWith(t, Options{})
+}
+
+func bundledBaseWith(t testing.TB, opts Options) *Base {
 	t.Helper()
 	docs, err := corpus.Load(corpus.Bundled())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(context.Background(), slog.New(slog.DiscardHandler), docs)
+	b, err := New(context.Background(), slog.New(slog.DiscardHandler), docs, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +187,15 @@ func TestDevSet(t *testing.T) {
 	s := evaluate(t, b, readEval(t, "testdata/dev.jsonl"), &misses)
 	t.Logf("dev set: %v", s)
 	t.Logf("misses:\n%s", misses.String())
-	const floorSupported, floorAbstained = 17, 3
+	var hmiss strings.Builder
+	hard := evaluate(t, b, readEval(t, "testdata/hard.jsonl"), &hmiss)
+	t.Logf("hard set: %v", hard)
+	t.Logf("hard misses:\n%s", hmiss.String())
+	const floorHardAnswered, floorHardAbstained = 27, 13
+	if hard.supported < floorHardAnswered || hard.abstained < floorHardAbstained {
+		t.Errorf("hard set: supported %d, abstained %d; want at least %d and %d", hard.supported, hard.abstained, floorHardAnswered, floorHardAbstained)
+	}
+	const floorSupported, floorAbstained = 27, 3
 	if s.supported < floorSupported || s.abstained < floorAbstained {
 		t.Errorf("dev set: supported %d, abstained %d; want at least %d and %d", s.supported, s.abstained, floorSupported, floorAbstained)
 	}

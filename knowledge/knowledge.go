@@ -14,7 +14,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -34,25 +36,74 @@ type Base struct {
 	index    bleve.Index
 	analyzer analysis.Analyzer
 	stats    termStats
+	lexicon  *lexicon
+	// groups are the lexicon's synonym groups as analysed term sequences;
+	// groupIndex finds a member's group by its text or its terms.
+	groups     [][][]string
+	groupIndex map[string]int
+	disabled   Techniques
 }
 
+// Techniques names the answering techniques beyond plain retrieval, so
+// that each can be switched off to measure what it brings.
+type Techniques uint
+
 const (
-	fieldText = "text"
-	fieldDoc  = "doc"
+	// Synonyms expands questions with the lexicon's synonym groups, in
+	// the query (bleve's synonym index) and when ranking sentences.
+	Synonyms Techniques = 1 << iota
+	// Fuzzy corrects question terms the articles don't have to the
+	// closest term they do.
+	Fuzzy
+	// AnswerTypes ranks sentences by whether they hold the kind of answer
+	// the question asks for (a date, a number, a place...).
+	AnswerTypes
+	// Conflicts reports counts that articles give differently, latest
+	// first, with dates.
+	Conflicts
+	// Translation maps Russian and Ukrainian questions to English.
+	Translation
+	// EventFilter answers only from articles about the event.
+	EventFilter
+)
+
+// Options tunes a Base. The zero value uses every technique.
+type Options struct {
+	// Disable switches techniques off, for ablation studies.
+	Disable Techniques
+}
+
+func (b *Base) enabled(t Techniques) bool { return b.disabled&t == 0 }
+
+const (
+	fieldText  = "text"
+	fieldDoc   = "doc"
+	fieldEvent = "event"
+	onEvent    = "yes"
+	synonymSrc = "lexicon"
 )
 
 // New indexes docs. The caller must Close the Base when done with it.
-func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document) (*Base, error) {
-	m := newMapping()
-	analyzer := m.AnalyzerNamed(en.AnalyzerName)
-	if analyzer == nil {
+func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts Options) (*Base, error) {
+	lx, err := loadLexicon(lexiconFiles)
+	if err != nil {
+		return nil, err
+	}
+	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable}
+	m, err := b.newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	b.analyzer = m.AnalyzerNamed(en.AnalyzerName)
+	if b.analyzer == nil {
 		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
 	}
+	b.groups, b.groupIndex = b.analyseGroups()
 	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	b := &Base{logger: logger, docs: corpus.Sorted(docs), index: idx, analyzer: analyzer}
+	b.index = idx
 	if err := b.build(ctx); err != nil {
 		idx.Close()
 		return nil, err
@@ -61,7 +112,7 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document) (*Bas
 	return b, nil
 }
 
-func newMapping() *mapping.IndexMappingImpl {
+func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
 	m.DefaultAnalyzer = en.AnalyzerName
@@ -69,39 +120,137 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.Analyzer = en.AnalyzerName
 	text.Store = false
 	text.IncludeTermVectors = false
-	doc := bleve.NewKeywordFieldMapping()
-	doc.Store = false
+	if b.enabled(Synonyms) {
+		err := m.AddSynonymSource(synonymSrc, map[string]any{"collection": synonymSrc, "analyzer": en.AnalyzerName})
+		if err != nil {
+			return nil, err
+		}
+		text.SynonymSource = synonymSrc
+	}
+	keyword := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		return f
+	}
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldText, text)
-	dm.AddFieldMappingsAt(fieldDoc, doc)
+	dm.AddFieldMappingsAt(fieldDoc, keyword())
+	dm.AddFieldMappingsAt(fieldEvent, keyword())
 	m.DefaultMapping = dm
-	return m
+	return m, nil
+}
+
+// analyseGroups turns the lexicon's synonym groups into term sequences.
+func (b *Base) analyseGroups() ([][][]string, map[string]int) {
+	var groups [][][]string
+	index := map[string]int{}
+	for _, g := range b.lexicon.groups {
+		var seqs [][]string
+		for _, member := range g {
+			if _, ok := index[member]; !ok {
+				index[member] = len(groups)
+			}
+			seq := b.terms(member)
+			if len(seq) == 0 {
+				continue
+			}
+			seqs = append(seqs, seq)
+			if key := strings.Join(seq, " "); !slices.Contains(g, key) {
+				if _, ok := index[key]; !ok {
+					index[key] = len(groups)
+				}
+			}
+		}
+		groups = append(groups, seqs)
+	}
+	return groups, index
+}
+
+// groupOf returns the synonym group of a member's text or terms, or -1.
+func (b *Base) groupOf(key string) int {
+	if g, ok := b.groupIndex[key]; ok {
+		return g
+	}
+	return -1
+}
+
+// aboutEvent reports whether a document is about the event: its text
+// holds one of the lexicon's event terms.
+func (b *Base) aboutEvent(d *corpus.Document) bool {
+	text := strings.ToLower(d.Title + " " + d.Body)
+	for _, w := range words(text) {
+		if slices.Contains(b.lexicon.event, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Base) build(ctx context.Context) error {
 	batch := b.index.NewBatch()
-	for i, doc := range b.docs {
-		for _, p := range splitPassages(i, doc) {
+	flush := func() error {
+		if err := b.index.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		batch.Reset()
+		return nil
+	}
+	for i := range b.docs {
+		doc := &b.docs[i]
+		event := "no"
+		if b.aboutEvent(doc) {
+			event = onEvent
+		}
+		for _, p := range splitPassages(i, *doc) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			p.terms = map[string][]int{}
+			for si := range p.sentences {
+				info := b.sentenceInfo(p.sentence(si))
+				for t, offs := range info.terms {
+					p.terms[t] = append(p.terms[t], offs...)
+				}
+				p.info = append(p.info, info)
+			}
 			id := strconv.Itoa(len(b.passages))
 			b.passages = append(b.passages, p)
-			if err := batch.Index(id, map[string]any{fieldText: p.text, fieldDoc: doc.ID}); err != nil {
+			if err := batch.Index(id, map[string]any{fieldText: p.text, fieldDoc: doc.ID, fieldEvent: event}); err != nil {
 				return fmt.Errorf("index %s: %w", doc.ID, err)
 			}
 			if batch.Size() >= 1000 {
-				if err := b.index.Batch(batch); err != nil {
-					return fmt.Errorf("index batch: %w", err)
+				if err := flush(); err != nil {
+					return err
 				}
-				batch.Reset()
 			}
 		}
 	}
-	if err := b.index.Batch(batch); err != nil {
-		return fmt.Errorf("index batch: %w", err)
+	if b.enabled(Synonyms) {
+		for gi, g := range b.groups {
+			var single []string
+			for _, seq := range g {
+				if len(seq) == 1 {
+					single = append(single, seq[0])
+				}
+			}
+			if len(single) < 2 {
+				continue
+			}
+			def := &bleve.SynonymDefinition{Synonyms: single}
+			if err := batch.IndexSynonym("synonyms-"+strconv.Itoa(gi), synonymSrc, def); err != nil {
+				return fmt.Errorf("index synonyms: %w", err)
+			}
+		}
 	}
-	b.stats = b.countTerms()
+	if err := flush(); err != nil {
+		return err
+	}
+	b.stats = termStats{df: map[string]int{}, n: len(b.passages)}
+	for i := range b.passages {
+		for t := range b.passages[i].terms {
+			b.stats.df[t]++
+		}
+	}
 	return nil
 }
 

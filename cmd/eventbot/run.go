@@ -88,7 +88,7 @@ func openKnowledge(ctx context.Context, logger *slog.Logger, dir string) (*knowl
 			return nil, fmt.Errorf("load corpus %s: %w", name, err)
 		}
 	}
-	kb, err := knowledge.New(ctx, logger, docs)
+	kb, err := knowledge.New(ctx, logger, docs, knowledge.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("index corpus %s: %w", name, err)
 	}

@@ -1,0 +1,138 @@
+package knowledge
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// The domain lexicon is data, kept in lexicon/ (see its files' comments):
+// English synonym groups, Russian and Ukrainian stems mapped to English,
+// and the terms that mark an article as one about the event.
+//
+//go:embed lexicon/*.txt
+var lexiconFiles embed.FS
+
+// lexicon is the parsed domain lexicon.
+type lexicon struct {
+	// groups are sets of interchangeable English words and phrases.
+	groups [][]string
+	// foreign maps a language ("ru", "uk") to its entries.
+	foreign map[string]*foreignLexicon
+	// event lists the terms that mark an article about the event.
+	event []string
+}
+
+// foreignLexicon maps words of one language to English.
+type foreignLexicon struct {
+	question map[string]string // question word → English question word
+	stop     map[string]bool
+	stems    []stemEntry // longest stem first
+}
+
+type stemEntry struct {
+	stem    string
+	english []string
+}
+
+// english returns the English words for word: the entry whose stem is the
+// longest prefix of word.
+func (f *foreignLexicon) english(word string) []string {
+	for _, e := range f.stems {
+		if strings.HasPrefix(word, e.stem) && len(word)-len(e.stem) <= 3*len(e.stem) {
+			return e.english
+		}
+	}
+	return nil
+}
+
+func loadLexicon(fsys fs.FS) (*lexicon, error) {
+	lx := &lexicon{foreign: map[string]*foreignLexicon{}}
+	err := eachLine(fsys, "lexicon/en.txt", func(section, line string) error {
+		var g []string
+		for _, m := range strings.Split(line, "|") {
+			if m = strings.ToLower(strings.TrimSpace(m)); m != "" {
+				g = append(g, m)
+			}
+		}
+		if len(g) < 2 {
+			return fmt.Errorf("a synonym group needs two members: %q", line)
+		}
+		lx.groups = append(lx.groups, g)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, lang := range []string{"ru", "uk"} {
+		f := &foreignLexicon{question: map[string]string{}, stop: map[string]bool{}}
+		err := eachLine(fsys, "lexicon/"+lang+".txt", func(section, line string) error {
+			if section == "stop" {
+				for _, w := range strings.Fields(line) {
+					f.stop[strings.ToLower(w)] = true
+				}
+				return nil
+			}
+			k, v, ok := strings.Cut(line, "=")
+			k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+			if !ok || k == "" || v == "" {
+				return fmt.Errorf("want \"word = english\": %q", line)
+			}
+			switch section {
+			case "question":
+				f.question[k] = v
+			case "terms":
+				var en []string
+				for _, e := range strings.Split(v, "|") {
+					en = append(en, strings.ToLower(strings.TrimSpace(e)))
+				}
+				f.stems = append(f.stems, stemEntry{k, en})
+			default:
+				return fmt.Errorf("unknown section [%s]", section)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.SliceStable(f.stems, func(i, j int) bool { return len(f.stems[i].stem) > len(f.stems[j].stem) })
+		lx.foreign[lang] = f
+	}
+	err = eachLine(fsys, "lexicon/event.txt", func(_, line string) error {
+		lx.event = append(lx.event, strings.ToLower(line))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return lx, nil
+}
+
+// eachLine calls fn with each non-blank, non-comment line of a lexicon
+// file and the [section] it is in.
+func eachLine(fsys fs.FS, name string, fn func(section, line string) error) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("lexicon: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	section := ""
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+			continue
+		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
+			section = line[1 : len(line)-1]
+			continue
+		}
+		if err := fn(section, line); err != nil {
+			return fmt.Errorf("lexicon %s:%d: %w", name, n, err)
+		}
+	}
+	return sc.Err()
+}

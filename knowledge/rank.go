@@ -1,0 +1,438 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+const (
+	// maxQuestionLen caps the runes of a question that are analysed.
+	maxQuestionLen = 500
+	// candidates is how many passages are retrieved per question.
+	candidates = 30
+	// minCoverage is the share of the question's weight that the best
+	// sentence, with its passage, must carry for an answer to be given.
+	minCoverage = 0.55
+	// contextShare is how much a concept counts when the passage around a
+	// sentence carries it but the sentence does not.
+	contextShare = 0.4
+)
+
+// termStats holds passage frequencies of analysed terms, for idf weights.
+type termStats struct {
+	df map[string]int
+	n  int
+}
+
+func (s termStats) idf(term string) float64 {
+	df := float64(s.df[term])
+	return math.Log(1 + (float64(s.n)-df+0.5)/(df+0.5))
+}
+
+// sentenceInfo is what ranking needs of a sentence, worked out once when
+// the index is built.
+type sentenceInfo struct {
+	terms   map[string][]int // term → byte offsets in the sentence
+	numbers []numberAt
+	date    bool
+	exact   bool            // a day of a month
+	names   map[string]bool // terms of capitalised words past the first
+	places  map[string]bool // terms of capitalised words after in, at, near...
+	reason  bool
+	manner  bool
+}
+
+type numberAt struct {
+	start, end int
+	text       string // with its qualifier: "at least 40"
+	value      string // "40"
+}
+
+var (
+	numberRE = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|about|around|nearly|almost|some|up to|roughly|approximately)\s+)?(\d[\d,.]*(?:-\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens|hundreds|thousands)\b`)
+	// exactDateRE finds a day of a month ("March 7", "22 March");
+	// dateRE any mention of a time.
+	months      = `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
+	exactDateRE = regexp.MustCompile(`(?i)\b(?:` + months + `\s+\d{1,2}|\d{1,2}\s+` + months + `)\b`)
+	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? (?:ago|after|before|later)|(?:19|20)\d\d)\b`)
+	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)`)
+	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
+	mannerRE    = regexp.MustCompile(`(?i)\b(?:with|using|used|by|threw|setting|set)\b`)
+	// countNouns are too general to tell what a number counts.
+	countNouns = map[string]bool{"peopl": true, "person": true, "other": true, "individu": true}
+)
+
+func (b *Base) sentenceInfo(s string) sentenceInfo {
+	info := sentenceInfo{terms: map[string][]int{}, names: map[string]bool{}, places: map[string]bool{}}
+	for _, tok := range b.analyzer.Analyze([]byte(s)) {
+		t := string(tok.Term)
+		info.terms[t] = append(info.terms[t], tok.Start)
+	}
+	for _, m := range numberRE.FindAllStringSubmatchIndex(s, -1) {
+		info.numbers = append(info.numbers, numberAt{start: m[4], end: m[5], text: s[m[0]:m[1]], value: s[m[4]:m[5]]})
+	}
+	info.date = dateRE.MatchString(s)
+	info.exact = exactDateRE.MatchString(s)
+	for i, w := range words(s) {
+		if r, _ := utf8.DecodeRuneInString(w); i > 0 && unicode.IsUpper(r) {
+			for _, t := range b.terms(w) {
+				info.names[t] = true
+			}
+		}
+	}
+	for _, m := range placeRE.FindAllStringSubmatch(s, -1) {
+		for _, t := range b.terms(m[1]) {
+			info.places[t] = true
+		}
+	}
+	info.reason = reasonRE.MatchString(s)
+	info.manner = mannerRE.MatchString(s)
+	return info
+}
+
+// carries reports whether the term offsets hold alt, and where.
+func carries(terms map[string][]int, alt []string) (int, bool) {
+	if len(alt) == 0 {
+		return 0, false
+	}
+	pos := -1
+	for _, t := range alt {
+		offs, ok := terms[t]
+		if !ok {
+			return 0, false
+		}
+		if pos < 0 {
+			pos = offs[0]
+		}
+	}
+	return pos, true
+}
+
+// candidate is a sentence scored for a question.
+type candidate struct {
+	passage  int
+	sentence int
+	coverage float64 // share of the question's weight carried
+	score    float64 // coverage plus answer-kind evidence
+	number   *numberAt
+}
+
+// Answer answers question from the corpus. User text is never parsed as
+// query syntax: it is analysed into terms like the indexed text.
+func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
+	a := Answer{Question: text, Language: "en", Citations: []Citation{}}
+	q := b.analyse(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
+	a.Language = q.language
+	if len(q.concepts) == 0 {
+		return a, nil
+	}
+	hits, err := b.retrieve(ctx, q)
+	if err != nil {
+		return Answer{}, err
+	}
+	cands := b.rank(q, hits)
+	if len(cands) == 0 || cands[0].coverage < minCoverage {
+		return a, nil
+	}
+	a.Found = true
+	if q.kind == qHowMany && b.enabled(Conflicts) {
+		if text, cites, ok := b.conflict(q, cands); ok {
+			a.Text, a.Citations = text, cites
+			return a, nil
+		}
+	}
+	best := cands[0]
+	p := &b.passages[best.passage]
+	a.Text = truncateRunes(p.sentence(best.sentence), MaxAnswerLen)
+	a.Citations = append(a.Citations, b.citation(p))
+	// Other strong passages from other articles, for the reader.
+	seen := map[int]bool{p.doc: true}
+	for _, c := range cands[1:] {
+		op := &b.passages[c.passage]
+		if len(a.Citations) >= 3 || c.coverage < minCoverage || c.score < best.score*0.8 {
+			break
+		}
+		if !seen[op.doc] {
+			seen[op.doc] = true
+			a.Citations = append(a.Citations, b.citation(op))
+		}
+	}
+	return a, nil
+}
+
+// retrieve finds the passages of articles about the event that best
+// match the question's concepts, each alternative a query of its own.
+func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
+	var should []query.Query
+	for _, c := range q.concepts {
+		for _, alt := range c.alts {
+			var qs []query.Query
+			for _, t := range alt {
+				tq := bleve.NewTermQuery(t)
+				tq.SetField(fieldText)
+				qs = append(qs, tq)
+			}
+			if len(qs) == 0 {
+				continue
+			}
+			var one query.Query = qs[0]
+			if len(qs) > 1 {
+				one = bleve.NewConjunctionQuery(qs...)
+			}
+			if bq, ok := one.(query.BoostableQuery); ok {
+				bq.SetBoost(c.weight)
+			}
+			should = append(should, one)
+		}
+	}
+	if len(should) == 0 {
+		return nil, nil
+	}
+	var qry query.Query = bleve.NewDisjunctionQuery(should...)
+	if b.enabled(EventFilter) {
+		on := bleve.NewTermQuery(onEvent)
+		on.SetField(fieldEvent)
+		on.SetBoost(0)
+		qry = bleve.NewConjunctionQuery(qry, on)
+	}
+	req := bleve.NewSearchRequestOptions(qry, candidates, 0, false)
+	res, err := b.index.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.text, err)
+	}
+	out := make([]int, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil || i < 0 || i >= len(b.passages) {
+			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// rank scores every sentence of the retrieved passages, best first.
+func (b *Base) rank(q question, hits []int) []candidate {
+	var total float64
+	for _, c := range q.concepts {
+		total += c.weight
+	}
+	questionTerms := map[string]bool{}
+	for _, c := range q.concepts {
+		for _, alt := range c.alts {
+			for _, t := range alt {
+				questionTerms[t] = true
+			}
+		}
+	}
+	var out []candidate
+	for rank, pi := range hits {
+		p := &b.passages[pi]
+		for si := range p.sentences {
+			info := &p.info[si]
+			var carried float64
+			var unitAt []int
+			for _, c := range q.concepts {
+				found := false
+				for _, alt := range c.alts {
+					if pos, ok := carries(info.terms, alt); ok {
+						found = true
+						if !(len(alt) == 1 && countNouns[alt[0]]) {
+							unitAt = append(unitAt, pos)
+						}
+						break
+					}
+				}
+				switch {
+				case found:
+					carried += c.weight
+				case b.passageCarries(p, c):
+					carried += contextShare * c.weight
+				}
+			}
+			cand := candidate{passage: pi, sentence: si, coverage: carried / total}
+			cand.score = cand.coverage + 0.02/float64(rank+1)
+			if b.enabled(AnswerTypes) {
+				bonus, num := kindEvidence(q, info, questionTerms, unitAt)
+				cand.score += bonus
+				cand.number = num
+			}
+			out = append(out, cand)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+func (b *Base) passageCarries(p *passage, c concept) bool {
+	for _, alt := range c.alts {
+		if _, ok := carries(p.terms, alt); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// kindEvidence scores how well a sentence holds the kind of answer the
+// question wants, beyond the question's own words. For a how-many
+// question it also returns the number that counts what was asked.
+func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, unitAt []int) (float64, *numberAt) {
+	newTerm := func(set map[string]bool) bool {
+		for t := range set {
+			if !questionTerms[t] {
+				return true
+			}
+		}
+		return false
+	}
+	switch q.kind {
+	case qHowMany:
+		if n := countedNumber(info.numbers, unitAt); n != nil {
+			return 0.3, n
+		}
+		if len(info.numbers) > 0 {
+			return 0.1, nil
+		}
+		return -0.1, nil
+	case qWhen:
+		if info.exact {
+			return 0.35, nil
+		}
+		if info.date {
+			return 0.15, nil
+		}
+		return -0.1, nil
+	case qWhere:
+		if newTerm(info.places) {
+			return 0.25, nil
+		}
+	case qWho:
+		if newTerm(info.names) {
+			return 0.15, nil
+		}
+	case qWhy:
+		if info.reason {
+			return 0.2, nil
+		}
+	case qHow:
+		if info.manner {
+			return 0.1, nil
+		}
+	}
+	return 0, nil
+}
+
+// countedNumber finds the number that counts the thing at one of unitAt:
+// just before it ("139 people were killed"), or else just after it
+// ("killing at least 40 people").
+func countedNumber(nums []numberAt, unitAt []int) *numberAt {
+	var best *numberAt
+	bestDist := math.MaxInt
+	for _, u := range unitAt {
+		for i := range nums {
+			n := &nums[i]
+			var d int
+			switch {
+			case n.end <= u && u-n.end <= 30:
+				d = u - n.end
+			case n.start >= u && n.start-u <= 30:
+				d = n.start - u + 15 // after the unit: a weaker reading
+			default:
+				continue
+			}
+			if d < bestDist {
+				best, bestDist = n, d
+			}
+		}
+	}
+	return best
+}
+
+// conflict composes an answer for a count that the articles report
+// differently: the latest figure first, then the earlier ones with their
+// dates, each from a cited passage. It reports false when the articles
+// agree or only one gives a figure.
+func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool) {
+	type report struct {
+		c   candidate
+		doc int
+	}
+	var reports []report // one per article: its best sentence with a count
+	seenDoc := map[int]bool{}
+	top := cands[0].score
+	for _, c := range cands {
+		if c.number == nil || c.coverage < minCoverage || c.score < top-0.35 {
+			continue
+		}
+		d := b.passages[c.passage].doc
+		if !seenDoc[d] {
+			seenDoc[d] = true
+			reports = append(reports, report{c, d})
+		}
+	}
+	if len(reports) < 2 {
+		return "", nil, false
+	}
+	// Latest article first; docs are sorted oldest first.
+	sort.SliceStable(reports, func(i, j int) bool { return reports[i].doc > reports[j].doc })
+	latest := reports[0]
+	var earlier []report
+	values := map[string]bool{normalNumber(latest.c.number.value): true}
+	for _, r := range reports[1:] {
+		v := normalNumber(r.c.number.value)
+		if !values[v] {
+			values[v] = true
+			earlier = append(earlier, r)
+		}
+	}
+	if len(earlier) == 0 {
+		return "", nil, false
+	}
+	lp := &b.passages[latest.c.passage]
+	var tail strings.Builder
+	tail.WriteString(" Earlier reports: ")
+	cites := []Citation{b.citation(lp)}
+	for i, r := range earlier {
+		if i > 0 {
+			tail.WriteString("; ")
+		}
+		fmt.Fprintf(&tail, "%s (%s)", r.c.number.text, b.docs[r.doc].Date.Human())
+		cites = append(cites, b.citation(&b.passages[r.c.passage]))
+	}
+	tail.WriteString(".")
+	head := fmt.Sprintf(" (%s, the latest report).", b.docs[lp.doc].Date.Human())
+	room := MaxAnswerLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail.String())
+	if room < 60 {
+		return "", nil, false
+	}
+	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
+	return truncateRunes(s, room) + head + tail.String(), cites, true
+}
+
+func normalNumber(s string) string {
+	return strings.ToLower(strings.ReplaceAll(s, ",", ""))
+}
+
+// truncateRunes shortens s to at most n runes, cutting at a word boundary
+// and marking the cut with an ellipsis.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}

@@ -1,0 +1,164 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"eventbot/corpus"
+)
+
+// TestTechniques checks each technique on a question that needs it: the
+// answer is right with every technique, and wrong without that one.
+func TestTechniques(t *testing.T) {
+	tests := []struct {
+		tech     Techniques
+		question string
+		want     []string // all must be in the answer; none: must abstain
+	}{
+		{Synonyms, "Who took credit for the massacre?", []string{"Islamic State"}},
+		{Fuzzy, "What did Medvedv threaten?", []string{"destroyed mercilessly"}},
+		{Fuzzy, "How far is Briansk from Moscow?", []string{"340 km"}},
+		{AnswerTypes, "When did the attack happen?", []string{"March 22"}},
+		{Conflicts, "How many people were killed?", []string{"139", "40"}},
+		{Translation, "Кто взял на себя ответственность за теракт?", []string{"Islamic State"}},
+	}
+	all := bundledBase(t)
+	for _, tt := range tests {
+		without := bundledBaseWith(t, Options{Disable: tt.tech})
+		for _, c := range []struct {
+			b    *Base
+			want bool
+		}{{all, true}, {without, false}} {
+			a, err := c.b.Answer(context.Background(), tt.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := a.Found
+			for _, w := range tt.want {
+				got = got && strings.Contains(a.Text, w)
+			}
+			if got != c.want {
+				t.Errorf("technique %b on=%v: Answer(%q) = %q; want it to contain %q: %v", tt.tech, c.want, tt.question, a.Text, tt.want, c.want)
+			}
+		}
+	}
+}
+
+// TestLanguage checks that a question's language is reported for the
+// front end to reply in.
+func TestLanguage(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct{ q, want string }{
+		{"Who claimed responsibility?", "en"},
+		{"Кто взял на себя ответственность?", "ru"},
+		{"Хто взяв на себе відповідальність?", "uk"},
+	} {
+		a, err := b.Answer(context.Background(), tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Language != tt.want {
+			t.Errorf("Answer(%q).Language = %q, want %q", tt.q, a.Language, tt.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"krasnogorsk", "krasnogorsk", 0},
+		{"krasnogorks", "krasnogorsk", 1}, // transposition
+		{"detaned", "detained", 1},
+		{"crocus", "krokus", 2},
+		{"abc", "xyz", 3},
+	} {
+		if got := editDistance(tt.a, tt.b, 5); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestAblation prints the score with each technique switched off, for
+// knowledge/README.md.
+func TestAblation(t *testing.T) {
+	dev := readEval(t, "testdata/dev.jsonl")
+	hard := readEval(t, "testdata/hard.jsonl")
+	for _, v := range []struct {
+		name string
+		off  Techniques
+	}{
+		{"all techniques", 0},
+		{"without synonyms", Synonyms},
+		{"without fuzzy", Fuzzy},
+		{"without answer types", AnswerTypes},
+		{"without conflicts", Conflicts},
+		{"without translation", Translation},
+		{"without event filter", EventFilter},
+		{"none (BM25 + best sentence)", Synonyms | Fuzzy | AnswerTypes | Conflicts | Translation | EventFilter},
+	} {
+		b := bundledBaseWith(t, Options{Disable: v.off})
+		t.Logf("%-28s dev: %v", v.name, evaluate(t, b, dev, nil))
+		t.Logf("%-28s hard: %v", v.name, evaluate(t, b, hard, nil))
+	}
+}
+
+// distractors reads the AG News items in ../shared/distractors as corpus
+// documents, or skips the test when they are not there.
+func distractors(t testing.TB) []corpus.Document {
+	t.Helper()
+	f, err := os.Open("../../shared/distractors/ag_news_test.csv")
+	if err != nil {
+		t.Skipf("no distractor corpus beside the repository: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	date, _ := corpus.ParseDate("2004")
+	var docs []corpus.Document
+	for i, r := range rows[1:] {
+		docs = append(docs, corpus.Document{
+			ID: fmt.Sprintf("agnews-%d", i), Title: r[1], Date: date, Language: "en",
+			Body: strings.ReplaceAll(r[2], `\`, " "),
+		})
+	}
+	return docs
+}
+
+// TestDistractors scores the question sets with the event's articles among
+// 7,600 unrelated news items: answers must stay right and abstaining
+// honest.
+func TestDistractors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 7,600 news items")
+	}
+	extra := distractors(t)
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(context.Background(), slog.New(slog.DiscardHandler), append(docs, extra...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var misses strings.Builder
+	dev := evaluate(t, b, readEval(t, "testdata/dev.jsonl"), &misses)
+	hard := evaluate(t, b, readEval(t, "testdata/hard.jsonl"), nil)
+	t.Logf("with %d distractors, dev: %v", len(extra), dev)
+	t.Logf("with %d distractors, hard: %v", len(extra), hard)
+	t.Logf("dev misses:\n%s", misses.String())
+	const floorSupported, floorAbstained = 23, 3
+	if dev.supported < floorSupported || dev.abstained < floorAbstained {
+		t.Errorf("dev set among distractors: supported %d, abstained %d; want at least %d and %d",
+			dev.supported, dev.abstained, floorSupported, floorAbstained)
+	}
+}
