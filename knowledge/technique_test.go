@@ -26,6 +26,7 @@ func TestTechniques(t *testing.T) {
 		{AnswerTypes, "When did the attack happen?", []string{"March 22"}},
 		{Conflicts, "How many people were killed?", []string{"139", "40"}},
 		{Translation, "Кто взял на себя ответственность за теракт?", []string{"Islamic State"}},
+		{Translation, "Скільки людей загинуло?", []string{"139", "40"}},
 	}
 	all := bundledBase(t)
 	for _, tt := range tests {
