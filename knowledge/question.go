@@ -21,14 +21,9 @@ const (
 	qYesNo                // a statement to confirm or deny
 )
 
-var qtypeNames = [...]string{"what", "who", "when", "where", "howmany", "why", "how", "yesno"}
-
-func (t qtype) String() string { return qtypeNames[t] }
-
 // A concept is one thing a question asks about, with the ways the
 // articles may say it: term sequences as the index analyses them.
 type concept struct {
-	words  string     // as in the question, for debugging
 	alts   [][]string // alternatives; any one carries the concept
 	weight float64
 }
@@ -199,7 +194,7 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 				for j := i; j < i+n; j++ {
 					used[j] = true
 				}
-				q.concepts = append(q.concepts, b.newConcept(key, b.groups[g]))
+				q.concepts = append(q.concepts, b.newConcept(b.groups[g]))
 			}
 		}
 	}
@@ -217,7 +212,7 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 				}
 			}
 		}
-		q.concepts = append(q.concepts, b.newConcept(t, alts))
+		q.concepts = append(q.concepts, b.newConcept(alts))
 	}
 	// A foreign word the lexicon does not know may be a filler it lacks
 	// rather than a fact the articles lack: it weighs half.
@@ -266,15 +261,15 @@ func anyUsed(u []bool) bool {
 // newConcept weighs a concept by the commonest of its alternatives that
 // the articles have: a concept the articles never state weighs most, so
 // that a question about it finds no answer.
-func (b *Base) newConcept(words string, alts [][]string) concept {
-	c := concept{words: words, alts: alts, weight: -1}
+func (b *Base) newConcept(alts [][]string) concept {
+	c := concept{alts: alts, weight: -1}
 	for _, alt := range alts {
 		if w, ok := b.seqWeight(alt); ok && (c.weight < 0 || w < c.weight) {
 			c.weight = w
 		}
 	}
 	if c.weight < 0 {
-		c.weight = b.stats.idf("")
+		c.weight = b.stats.unseenIDF()
 	}
 	return c
 }
@@ -305,7 +300,11 @@ func (b *Base) terms(text string) []string {
 // through the lexicon, and by transliterating names it does not list.
 func (b *Base) analyseForeign(q *question) {
 	lx := b.lexicon.foreign[q.language]
-	other := b.lexicon.foreign[map[string]string{"ru": "uk", "uk": "ru"}[q.language]]
+	// Russian and Ukrainian share many stems: try the other's lexicon next.
+	other := b.lexicon.foreign["ru"]
+	if q.language == "ru" {
+		other = b.lexicon.foreign["uk"]
+	}
 	var english []string
 	var phrase []string
 	kindSet := false

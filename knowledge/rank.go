@@ -39,6 +39,11 @@ func (s termStats) idf(term string) float64 {
 	return math.Log(1 + (float64(s.n)-df+0.5)/(df+0.5))
 }
 
+// unseenIDF is the idf of a term no passage has: the most any term weighs.
+func (s termStats) unseenIDF() float64 {
+	return math.Log(1 + (float64(s.n)+0.5)/0.5)
+}
+
 // sentenceInfo is what ranking needs of a sentence, worked out once when
 // the index is built.
 type sentenceInfo struct {
