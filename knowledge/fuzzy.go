@@ -1,33 +1,60 @@
 package knowledge
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// correct returns the term of the articles closest in spelling to term,
-// a term they don't have, or "" when none is close enough. Short terms
-// are not corrected (too many near neighbours); longer ones allow one edit
-// per five letters, two at most, and a transposition counts as one edit.
-// Among equally close terms, the commonest wins.
-func (b *Base) correct(term string) string {
-	n := utf8.RuneCountInString(term)
+// correct returns the word of the articles closest in spelling to word,
+// a lower-case word whose term they don't have, or "" when none is close
+// enough. Words are compared as written, so that "clamed" finds "claimed"
+// rather than "flame"; failing that, the word's term is compared with the
+// articles' terms ("threten" finds "threaten", the stem of "threatens").
+func (b *Base) correct(word string) string {
+	if c := closest(word, b.spelling); c != "" {
+		return c
+	}
+	if ts := b.terms(word); len(ts) == 1 {
+		return closest(ts[0], b.stats.df)
+	}
+	return ""
+}
+
+// closest returns the key of vocab closest in spelling to word, or "" when
+// none is close enough. Short words are not corrected (too many near
+// neighbours); longer ones allow one edit per five letters, two at most,
+// and a transposition counts as one edit. Among equally close keys, the
+// commonest wins.
+func closest(word string, vocab map[string]int) string {
+	n := utf8.RuneCountInString(word)
 	if n < 4 {
 		return ""
 	}
 	maxDist := min(1+(n-4)/4, 2)
-	best, bestDist, bestDF := "", maxDist+1, 0
-	for cand, df := range b.stats.df {
+	best, bestDist, bestCount := "", maxDist+1, 0
+	for cand, count := range vocab {
 		m := utf8.RuneCountInString(cand)
 		if m < n-maxDist || m > n+maxDist || m < 4 {
 			continue
 		}
-		d := editDistance(term, cand, maxDist)
-		if d < bestDist || (d == bestDist && (df > bestDF || (df == bestDF && cand < best))) {
-			best, bestDist, bestDF = cand, d, df
+		d := editDistance(word, cand, maxDist)
+		if d < bestDist || (d == bestDist && (count > bestCount || (count == bestCount && cand < best))) {
+			best, bestDist, bestCount = cand, d, count
 		}
 	}
 	if bestDist > maxDist {
 		return ""
 	}
 	return best
+}
+
+// addSpelling counts the words of text, lower-cased, for correct.
+func (b *Base) addSpelling(text string) {
+	for _, w := range words(strings.ToLower(text)) {
+		if utf8.RuneCountInString(w) >= 4 {
+			b.spelling[w]++
+		}
+	}
 }
 
 // editDistance is the optimal-string-alignment distance between a and b

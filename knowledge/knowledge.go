@@ -36,6 +36,7 @@ type Base struct {
 	index    bleve.Index
 	analyzer analysis.Analyzer
 	stats    termStats
+	spelling map[string]int // the articles' words, lower-cased, and their counts
 	lexicon  *lexicon
 	// groups are the lexicon's synonym groups as analysed term sequences;
 	// groupIndex finds a member's group by its text or its terms.
@@ -89,7 +90,7 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err != nil {
 		return nil, err
 	}
-	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable}
+	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
 	m, err := b.newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -198,9 +199,14 @@ func (b *Base) build(ctx context.Context) error {
 	for i := range b.docs {
 		doc := &b.docs[i]
 		event := "no"
-		if b.aboutEvent(doc) {
+		about := b.aboutEvent(doc)
+		if about {
 			event = onEvent
 		}
+		// Only passages that can be cited shape the question's weights
+		// and spelling: a word only other news uses is one the articles
+		// about the event lack.
+		counted := about || !b.enabled(EventFilter)
 		for _, p := range splitPassages(i, *doc) {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -212,6 +218,10 @@ func (b *Base) build(ctx context.Context) error {
 					p.terms[t] = append(p.terms[t], offs...)
 				}
 				p.info = append(p.info, info)
+			}
+			if counted {
+				b.addSpelling(p.text)
+				b.count(p)
 			}
 			id := strconv.Itoa(len(b.passages))
 			b.passages = append(b.passages, p)
@@ -245,13 +255,15 @@ func (b *Base) build(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	b.stats = termStats{df: map[string]int{}, n: len(b.passages)}
-	for i := range b.passages {
-		for t := range b.passages[i].terms {
-			b.stats.df[t]++
-		}
-	}
 	return nil
+}
+
+// count adds a passage's terms to the term statistics.
+func (b *Base) count(p passage) {
+	b.stats.n++
+	for t := range p.terms {
+		b.stats.df[t]++
+	}
 }
 
 // Close releases the index.

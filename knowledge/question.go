@@ -19,13 +19,36 @@ const (
 	qWhy                  // a reason
 	qHow                  // a manner or means
 	qYesNo                // a statement to confirm or deny
+	qQuote                // what someone said, advised or warned: their words
 )
+
+// speechTerms are the terms of verbs that report what someone said: a
+// what-question with one of them wants the words said.
+var speechTerms = map[string]bool{
+	"sai": true, "said": true, "tell": true, "told": true, "advis": true, "warn": true,
+	"state": true, "announc": true, "call": true, "describ": true, "urg": true, "demand": true,
+}
 
 // A concept is one thing a question asks about, with the ways the
 // articles may say it: term sequences as the index analyses them.
 type concept struct {
 	alts   [][]string // alternatives; any one carries the concept
 	weight float64
+	// typed is set when the concept names the kind of the answer ("which
+	// day", "what network"): a sentence naming an instance carries it.
+	typed bool
+}
+
+// unknownWordShare is the weight of a lower-case Russian or Ukrainian word
+// that neither lexicon knows, as a share of an unseen term's; it never
+// weighs more than half the question's average known concept.
+const unknownWordShare = 0.15
+
+// typeNouns are nouns that name the kind of answer a question of each
+// kind wants ("on which day of the week" is answered by "Friday").
+var typeNouns = map[qtype]map[string]bool{
+	qWhen:  {"dai": true, "date": true, "time": true, "year": true, "month": true, "week": true, "hour": true},
+	qWhere: {"citi": true, "countri": true, "region": true, "place": true, "town": true, "locat": true, "area": true},
 }
 
 // question is the analysis of a question.
@@ -42,6 +65,8 @@ var frameWords = map[string]bool{
 	"mani": true, "many": true, "much": true, "happen": true, "tell": true, "know": true,
 	"pleas": true, "exactli": true, "also": true, "far": true, "larg": true, "big": true,
 	"long": true, "old": true, "tall": true, "did": true, "doe": true, "get": true, "number": true,
+	// Modal verbs hedge a question without saying what it is about.
+	"might": true, "mai": true, "must": true, "shall": true, "can": true,
 }
 
 var (
@@ -80,10 +105,7 @@ func words(text string) []string {
 func (b *Base) analyse(text string) question {
 	q := question{text: text, language: "en"}
 	if cyrillic.MatchString(text) && b.enabled(Translation) {
-		q.language = "ru"
-		if ukrainian.MatchString(text) {
-			q.language = "uk"
-		}
+		q.language = b.slavic(text)
 		b.analyseForeign(&q)
 	} else {
 		if cyrillic.MatchString(text) {
@@ -92,6 +114,31 @@ func (b *Base) analyse(text string) question {
 		b.analyseEnglish(&q)
 	}
 	return q
+}
+
+// slavic tells a Ukrainian question from a Russian one: by the letters
+// only Ukrainian has, or else by the question and stop words only one of
+// the two lexicons lists ("коли", "де" against "когда", "где").
+func (b *Base) slavic(text string) string {
+	if ukrainian.MatchString(text) {
+		return "uk"
+	}
+	ru, uk := b.lexicon.foreign["ru"], b.lexicon.foreign["uk"]
+	score := 0
+	for _, w := range words(strings.ToLower(text)) {
+		inRU := ru.stop[w] || ru.question[w] != ""
+		inUK := uk.stop[w] || uk.question[w] != ""
+		switch {
+		case inUK && !inRU:
+			score++
+		case inRU && !inUK:
+			score--
+		}
+	}
+	if score > 0 {
+		return "uk"
+	}
+	return "ru"
 }
 
 func (b *Base) analyseEnglish(q *question) {
@@ -107,7 +154,7 @@ func (b *Base) analyseEnglish(q *question) {
 				continue
 			}
 		}
-		phrase = append(phrase, b.terms(w)...)
+		phrase = append(phrase, b.spell(w)...)
 	}
 	b.addConcepts(q, phrase)
 }
@@ -126,6 +173,18 @@ func focusTerm(ws []string, terms func(string) []string) string {
 		}
 	}
 	return ""
+}
+
+// kindNouns are nouns after "what" or "which" that say what kind of
+// answer is wanted.
+var kindNouns = map[string]qtype{
+	"date": qWhen, "day": qWhen, "time": qWhen, "year": qWhen, "month": qWhen,
+	"city": qWhere, "country": qWhere, "region": qWhere, "place": qWhere, "platform": qWhere, "town": qWhere,
+	"agency": qWho, "group": qWho, "organisation": qWho, "organization": qWho, "branch": qWho,
+	"person": qWho, "official": qWho, "spokesperson": qWho, "spokeswoman": qWho, "spokesman": qWho,
+	"network": qWho, "channel": qWho, "broadcaster": qWho, "paper": qWho, "newspaper": qWho,
+	"outlet": qWho, "publication": qWho, "offshoot": qWho, "affiliate": qWho, "unit": qWho, "division": qWho,
+	"number": qHowMany,
 }
 
 // questionKind reads the kind of question from its first words.
@@ -152,26 +211,32 @@ func questionKind(ws []string) qtype {
 			}
 			return qHow
 		case "what", "which":
-			switch next {
-			case "date", "day", "time", "year", "month":
-				return qWhen
-			case "city", "country", "region", "place", "platform", "town":
-				return qWhere
-			case "agency", "group", "organisation", "organization", "branch", "person", "official", "spokesperson", "spokeswoman":
-				return qWho
-			case "number":
-				return qHowMany
+			// The noun asked for may follow a modifier: "which TV network".
+			for _, n := range ws[i+1 : min(i+3, len(ws))] {
+				if k, ok := kindNouns[strings.ToLower(n)]; ok {
+					return k
+				}
 			}
 			return qWhat
 		}
 		if i == 0 && auxiliaries[w] {
 			return qYesNo
 		}
-		if i > 2 {
-			break
+	}
+	// A bare phrase ("death toll") may still name the kind of answer.
+	for _, w := range ws {
+		if k, ok := phraseKinds[strings.ToLower(w)]; ok {
+			return k
 		}
 	}
 	return qWhat
+}
+
+// phraseKinds are nouns that give the kind of a question without a
+// question word.
+var phraseKinds = map[string]qtype{
+	"toll": qHowMany, "count": qHowMany, "number": qHowMany,
+	"date": qWhen, "location": qWhere,
 }
 
 // addConcepts turns the question's terms into concepts: lexicon phrases
@@ -203,22 +268,29 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 			continue
 		}
 		used[i] = true
-		alts := [][]string{{t}}
-		if b.stats.df[t] == 0 && b.enabled(Fuzzy) {
-			if c := b.correct(t); c != "" {
-				alts = append(alts, []string{c})
-				if g := b.groupOf(c); g >= 0 && b.enabled(Synonyms) {
-					alts = append(alts, b.groups[g]...)
-				}
-			}
-		}
-		q.concepts = append(q.concepts, b.newConcept(alts))
+		q.concepts = append(q.concepts, b.newConcept([][]string{{t}}))
 	}
-	// A foreign word the lexicon does not know may be a filler it lacks
-	// rather than a fact the articles lack: it weighs half.
+	// A foreign name the lexicon does not know may be spelt in a way
+	// it lacks: it weighs half. A lower-case word it does not know is
+	// more likely a common word it lacks than a fact the articles lack:
+	// it weighs little.
+	var known, nKnown float64
 	for i := range q.concepts {
-		if strings.HasPrefix(q.concepts[i].alts[0][0], "\x01") {
+		switch q.concepts[i].alts[0][0][0] {
+		case '\x01':
 			q.concepts[i].weight /= 2
+		case '\x02':
+		default:
+			known += q.concepts[i].weight
+			nKnown++
+		}
+	}
+	for i := range q.concepts {
+		if c := &q.concepts[i]; c.alts[0][0][0] == '\x02' {
+			c.weight *= unknownWordShare
+			if nKnown > 0 {
+				c.weight = min(c.weight, known/nKnown/2)
+			}
 		}
 	}
 	// The focus of the question names the kind of thing asked for: a
@@ -230,11 +302,22 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 		if q.focus == "" || len(c.alts[0]) != 1 || c.alts[0][0] != q.focus {
 			continue
 		}
-		if b.stats.df[q.focus] > 0 {
-			c.weight *= 1.5
-		} else {
+		c.typed = q.kind != qWhat
+		switch {
+		case b.stats.df[q.focus] == 0:
 			c.weight *= 0.25
+		case !c.typed:
+			c.weight *= 1.5
 		}
+	}
+	for i := range q.concepts {
+		c := &q.concepts[i]
+		if len(c.alts[0]) == 1 && typeNouns[q.kind][c.alts[0][0]] {
+			c.typed = true
+		}
+	}
+	if q.kind == qWhat && asksForWords(q.concepts) {
+		q.kind = qQuote
 	}
 	// Repeated concepts count once.
 	seen := map[string]bool{}
@@ -247,6 +330,18 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 		}
 	}
 	q.concepts = out
+}
+
+// asksForWords reports whether a concept is a verb of speech.
+func asksForWords(cs []concept) bool {
+	for _, c := range cs {
+		for _, alt := range c.alts {
+			if len(alt) == 1 && speechTerms[alt[0]] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyUsed(u []bool) bool {
@@ -287,6 +382,19 @@ func (b *Base) seqWeight(seq []string) (float64, bool) {
 	return w, len(seq) > 0
 }
 
+// spell returns the terms of a question word, spelt as the articles spell
+// it when they don't have it as written ("Krasnagorsk", "clamed").
+func (b *Base) spell(w string) []string {
+	ts := b.terms(w)
+	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || frameWords[ts[0]] || !b.enabled(Fuzzy) {
+		return ts
+	}
+	if c := b.correct(strings.ToLower(w)); c != "" {
+		return b.terms(c)
+	}
+	return ts
+}
+
 // terms analyses text as the index does: lower case, stems, no stop words.
 func (b *Base) terms(text string) []string {
 	var out []string
@@ -298,56 +406,88 @@ func (b *Base) terms(text string) []string {
 
 // analyseForeign maps a Russian or Ukrainian question to English concepts
 // through the lexicon, and by transliterating names it does not list.
+// The two languages share many words, so each word is looked up in the
+// question's language first and then in the other.
 func (b *Base) analyseForeign(q *question) {
-	lx := b.lexicon.foreign[q.language]
-	// Russian and Ukrainian share many stems: try the other's lexicon next.
-	other := b.lexicon.foreign["ru"]
-	if q.language == "ru" {
-		other = b.lexicon.foreign["uk"]
-	}
-	var english []string
+	lxs := []*foreignLexicon{b.lexicon.foreign[q.language], b.lexicon.foreign[otherSlavic[q.language]]}
+	var english []string // the question's words in English, up to its subject
 	var phrase []string
+	var unknown []string // lower-case words neither lexicon knows
 	kindSet := false
-	for _, w := range words(strings.ToLower(q.text)) {
-		if en, ok := lx.question[w]; ok {
-			if !kindSet {
-				english = append(english, en)
-			}
+	for i, w := range words(q.text) {
+		lower := strings.ToLower(w)
+		if en, ok := lookupQuestion(lxs, lower); ok {
 			if en == "yesno" {
 				q.kind, kindSet = qYesNo, true
 			} else if !kindSet {
-				q.kind, kindSet = questionKind(strings.Fields(en)), true
+				english = append(english, strings.Fields(en)...)
 			}
 			continue
 		}
-		if lx.stop[w] || utf8.RuneCountInString(w) < 2 {
+		if isStop(lxs, lower) || utf8.RuneCountInString(lower) < 2 {
 			continue
 		}
-		en := lx.english(w)
-		if en == nil {
-			en = other.english(w)
-		}
-		if en != nil {
+		if en := lookupStem(lxs, lower); en != nil {
 			for _, e := range en {
+				if !kindSet && len(english) > 0 {
+					english = append(english, strings.Fields(e)...)
+				}
 				phrase = append(phrase, b.terms(e)...)
 			}
 			continue
 		}
-		// A name the lexicon does not know: transliterate it and look
-		// for it among the articles' terms.
-		latin := transliterate(w)
-		ts := b.terms(latin)
-		if len(ts) == 1 && b.stats.df[ts[0]] == 0 {
-			if c := b.correct(ts[0]); c != "" {
-				ts = []string{c}
-			}
+		// A word the lexicon does not know: if a name, its
+		// transliteration may be among the articles' terms.
+		ts := b.spell(transliterate(lower))
+		// Only names are capitalised inside a Russian or Ukrainian
+		// sentence: an unknown name is a thing the articles lack, an
+		// unknown lower-case word more likely a gap in the lexicon (and
+		// its transliteration a false friend: "матч", "match").
+		r, _ := utf8.DecodeRuneInString(w)
+		name := i > 0 && unicode.IsUpper(r)
+		switch {
+		case name && len(ts) == 1 && b.stats.df[ts[0]] > 0:
+			phrase = append(phrase, ts...)
+		case name:
+			phrase = append(phrase, "\x01"+lower)
+		default:
+			unknown = append(unknown, "\x02"+lower)
 		}
-		if len(ts) == 0 {
-			ts = []string{"\x01" + w} // unknown: a concept no article states
-		}
-		phrase = append(phrase, ts...)
 	}
-	b.addConcepts(q, phrase)
+	if !kindSet {
+		// "какое агентство" reads as "what agency": a question of who.
+		q.kind = questionKind(english)
+	}
+	b.addConcepts(q, append(phrase, unknown...))
+}
+
+var otherSlavic = map[string]string{"ru": "uk", "uk": "ru"}
+
+func lookupQuestion(lxs []*foreignLexicon, w string) (string, bool) {
+	for _, lx := range lxs {
+		if en, ok := lx.question[w]; ok {
+			return en, true
+		}
+	}
+	return "", false
+}
+
+func isStop(lxs []*foreignLexicon, w string) bool {
+	for _, lx := range lxs {
+		if lx.stop[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func lookupStem(lxs []*foreignLexicon, w string) []string {
+	for _, lx := range lxs {
+		if en := lx.english(w); en != nil {
+			return en
+		}
+	}
+	return nil
 }
 
 var translit = map[rune]string{

@@ -26,6 +26,10 @@ const (
 	// contextShare is how much a concept counts when the passage around a
 	// sentence carries it but the sentence does not.
 	contextShare = 0.4
+	// instanceShare is how much a concept naming the kind of the answer
+	// ("which network") counts when the sentence names an instance of
+	// that kind ("CBS News") rather than the word itself.
+	instanceShare = 1.0
 )
 
 // termStats holds passage frequencies of analysed terms, for idf weights.
@@ -55,6 +59,8 @@ type sentenceInfo struct {
 	places  map[string]bool // terms of capitalised words after in, at, near...
 	reason  bool
 	manner  bool
+	quoted  int  // runes of the longest quotation
+	speech  bool // reported speech: "said that", "told"
 }
 
 type numberAt struct {
@@ -72,7 +78,13 @@ var (
 	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? (?:ago|after|before|later)|(?:19|20)\d\d)\b`)
 	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
-	mannerRE    = regexp.MustCompile(`(?i)\b(?:with|using|used|by|threw|setting|set)\b`)
+	// mannerRE finds a means: "with gasoline", "threw a grenade".
+	mannerRE = regexp.MustCompile(`(?i)\b(?:with|using|used|threw|throwing|by means of|via)\b`)
+	quoteRE  = regexp.MustCompile(`“[^”]*”|"[^"]*"|«[^»]*»`)
+	speechRE = regexp.MustCompile(`(?i)\b(?:said|says|say|told|telling|stated|warned|urged|advised|called on|asked)\b`)
+	// demonymRE matches adjectives of nationality, which name no place
+	// ("in Russian custody").
+	demonymRE = regexp.MustCompile(`(?:ian|ean|ese|ish|ic|i)$`)
 	// countNouns are too general to tell what a number counts.
 	countNouns = map[string]bool{"peopl": true, "person": true, "other": true, "individu": true}
 )
@@ -96,10 +108,17 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 		}
 	}
 	for _, m := range placeRE.FindAllStringSubmatch(s, -1) {
+		if demonymRE.MatchString(strings.Fields(m[1])[0]) {
+			continue
+		}
 		for _, t := range b.terms(m[1]) {
 			info.places[t] = true
 		}
 	}
+	for _, m := range quoteRE.FindAllString(s, -1) {
+		info.quoted = max(info.quoted, utf8.RuneCountInString(m)-2)
+	}
+	info.speech = speechRE.MatchString(s)
 	info.reason = reasonRE.MatchString(s)
 	info.manner = mannerRE.MatchString(s)
 	return info
@@ -158,7 +177,7 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 	}
 	best := cands[0]
 	p := &b.passages[best.passage]
-	a.Text = truncateRunes(p.sentence(best.sentence), MaxAnswerLen)
+	a.Text = answerText(q, p, best.sentence)
 	a.Citations = append(a.Citations, b.citation(p))
 	// Other strong passages from other articles, for the reader.
 	seen := map[int]bool{p.doc: true}
@@ -245,6 +264,7 @@ func (b *Base) rank(q question, hits []int) []candidate {
 		p := &b.passages[pi]
 		for si := range p.sentences {
 			info := &p.info[si]
+			instance := namesInstance(q.kind, info, questionTerms)
 			var carried float64
 			var unitAt []int
 			for _, c := range q.concepts {
@@ -261,6 +281,8 @@ func (b *Base) rank(q question, hits []int) []candidate {
 				switch {
 				case found:
 					carried += c.weight
+				case c.typed && instance:
+					carried += instanceShare * c.weight
 				case b.passageCarries(p, c):
 					carried += contextShare * c.weight
 				}
@@ -288,18 +310,32 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 	return false
 }
 
+// namesInstance reports whether a sentence names a thing of the kind the
+// question asks for that the question does not name itself: a date, a
+// place, or else a name.
+func namesInstance(kind qtype, info *sentenceInfo, questionTerms map[string]bool) bool {
+	switch kind {
+	case qWhen:
+		return info.date
+	case qWhere:
+		return hasNew(info.places, questionTerms)
+	}
+	return hasNew(info.names, questionTerms)
+}
+
+func hasNew(set, known map[string]bool) bool {
+	for t := range set {
+		if !known[t] {
+			return true
+		}
+	}
+	return false
+}
+
 // kindEvidence scores how well a sentence holds the kind of answer the
 // question wants, beyond the question's own words. For a how-many
 // question it also returns the number that counts what was asked.
 func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, unitAt []int) (float64, *numberAt) {
-	newTerm := func(set map[string]bool) bool {
-		for t := range set {
-			if !questionTerms[t] {
-				return true
-			}
-		}
-		return false
-	}
 	switch q.kind {
 	case qHowMany:
 		if n := countedNumber(info.numbers, unitAt); n != nil {
@@ -318,11 +354,11 @@ func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool,
 		}
 		return -0.1, nil
 	case qWhere:
-		if newTerm(info.places) {
+		if hasNew(info.places, questionTerms) {
 			return 0.25, nil
 		}
 	case qWho:
-		if newTerm(info.names) {
+		if hasNew(info.names, questionTerms) {
 			return 0.15, nil
 		}
 	case qWhy:
@@ -332,6 +368,13 @@ func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool,
 	case qHow:
 		if info.manner {
 			return 0.1, nil
+		}
+	case qQuote:
+		switch {
+		case info.quoted >= 30:
+			return 0.15, nil
+		case info.speech:
+			return 0.05, nil
 		}
 	}
 	return 0, nil
@@ -422,6 +465,37 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 	}
 	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
 	return truncateRunes(s, room) + head + tail.String(), cites, true
+}
+
+// leadPronounRE matches a sentence that leans on the one before it for
+// what it is about ("They were detained in the Bryansk region").
+var leadPronounRE = regexp.MustCompile(`^(?:They|He|She|It|This|These|Those|Their|His|Her|Its)\b`)
+
+// answerText is the answer drawn from sentence si of p: the sentence,
+// with the one before when it opens with a pronoun, and for a why
+// question the one after, where explanations usually follow. Neighbours
+// are added only while the answer stays within MaxAnswerLen.
+func answerText(q question, p *passage, si int) string {
+	first, last := si, si
+	if si > 0 && leadPronounRE.MatchString(p.sentence(si)) {
+		first = si - 1
+	}
+	if q.kind == qWhy && si+1 < len(p.sentences) {
+		last = si + 1
+	}
+	for first <= si && si <= last {
+		s := p.text[p.sentences[first].start:p.sentences[last].end]
+		if utf8.RuneCountInString(s) <= MaxAnswerLen {
+			return s
+		}
+		// Too long: drop the sentence after first, then the one before.
+		if last > si {
+			last--
+		} else {
+			first++
+		}
+	}
+	return truncateRunes(p.sentence(si), MaxAnswerLen)
 }
 
 func normalNumber(s string) string {

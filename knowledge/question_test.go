@@ -1,0 +1,127 @@
+package knowledge
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"eventbot/corpus"
+)
+
+func TestQuestionKind(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		q    string
+		want qtype
+	}{
+		{"Who claimed responsibility?", qWho},
+		{"Which TV network did the official talk to?", qWho},
+		{"Which news agency published the claim?", qWho},
+		{"On which day of the week was the attack?", qWhen},
+		{"In which town is the venue?", qWhere},
+		{"death toll", qHowMany},
+		{"How far is Bryansk from Moscow?", qHowMany},
+		{"According to Putin, how were the gunmen travelling?", qHow},
+		{"What did the US embassy alert advise?", qQuote},
+		{"What did Emmanuel Macron say?", qQuote},
+		{"What weapons did the attackers use?", qWhat},
+		{"Did Ukraine deny involvement?", qYesNo},
+		{"Какое агентство опубликовало заявление?", qWho},
+		{"Сколько человек погибло?", qHowMany},
+		{"Чи заперечила Україна свою причетність?", qYesNo},
+	} {
+		if got := b.analyse(tt.q).kind; got != tt.want {
+			t.Errorf("analyse(%q).kind = %d, want %d", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestSlavic(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct{ q, want string }{
+		{"Коли стався теракт?", "uk"},          // no letter only Ukrainian has
+		{"Де затримали підозрюваних?", "uk"},   // і
+		{"Когда произошел теракт?", "ru"},      //
+		{"Где задержали подозреваемых?", "ru"}, //
+	} {
+		if got := b.slavic(tt.q); got != tt.want {
+			t.Errorf("slavic(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestSpell(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		word string
+		want []string
+	}{
+		{"clamed", []string{"claim"}},     // the word as written, not its stem "clame" (→ "flame")
+		{"threten", []string{"threaten"}}, // no written form is close: the stem is
+		{"Krasnagorsk", []string{"krasnogorsk"}},
+		{"might", []string{"might"}}, // a frame word, never "night"
+		{"weapons", []string{"weapon"}},
+	} {
+		if got := b.spell(tt.word); !slices.Equal(got, tt.want) {
+			t.Errorf("spell(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestAnswerText(t *testing.T) {
+	body := "Putin said four gunmen were caught on the road to the border. " +
+		"They were detained in the Bryansk region. " +
+		"Media suggest the claim may be fake. According to them, it used an old template."
+	ps := splitPassages(0, corpus.Document{Body: body})
+	if len(ps) != 1 || len(ps[0].sentences) != 4 {
+		t.Fatalf("splitPassages: got %d passages, want 1 of 4 sentences", len(ps))
+	}
+	p := &ps[0]
+	for _, tt := range []struct {
+		kind qtype
+		si   int
+		want string
+	}{
+		{qWhere, 1, "Putin said four gunmen were caught on the road to the border. They were detained in the Bryansk region."},
+		{qWhere, 0, "Putin said four gunmen were caught on the road to the border."},
+		{qWhy, 2, "Media suggest the claim may be fake. According to them, it used an old template."},
+		{qWhat, 2, "Media suggest the claim may be fake."},
+	} {
+		if got := answerText(question{kind: tt.kind}, p, tt.si); got != tt.want {
+			t.Errorf("answerText(kind %d, sentence %d) = %q, want %q", tt.kind, tt.si, got, tt.want)
+		}
+	}
+	long := strings.Repeat("word ", 50) + "ends here. They follow with a sentence that is also long " + strings.Repeat("more ", 20) + "end."
+	lp := splitPassages(0, corpus.Document{Body: long})[0]
+	if got, want := answerText(question{kind: qWhat}, &lp, 1), lp.sentence(1); got != want {
+		t.Errorf("answerText over %d runes = %q, want the sentence alone %q", MaxAnswerLen, got, want)
+	}
+}
+
+// TestUnknownWords checks how Russian and Ukrainian words that the
+// lexicon lacks weigh: a lower-case one weighs little (a gap in the
+// lexicon), so a question still finds its answer; but a question made of
+// such words alone is not answered.
+func TestUnknownWords(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		q    string
+		want string // "" to abstain
+	}{
+		{"Коли трапився теракт у Красногорську?", "March 22"},
+		{"Хто виграв футбольний матч учора?", ""},
+		{"Какая столица Франции?", ""},
+	} {
+		a, err := b.Answer(context.Background(), tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.want == "" && a.Found {
+			t.Errorf("Answer(%q) = %q, want no answer", tt.q, a.Text)
+		}
+		if tt.want != "" && !strings.Contains(a.Text, tt.want) {
+			t.Errorf("Answer(%q) = %q (found %v), want it to contain %q", tt.q, a.Text, a.Found, tt.want)
+		}
+	}
+}
