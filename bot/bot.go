@@ -54,9 +54,16 @@ type Config struct {
 	PollTimeout int
 	// Workers is how many updates are handled at once; 0 means 8.
 	Workers int
-	// ShutdownGrace is how long Run lets replies in flight finish once
-	// its context is done; 0 means 5 seconds.
+	// ShutdownGrace is how long Run lets replies in flight finish, and
+	// the messages queued go out, once its context is done; 0 means 5
+	// seconds.
 	ShutdownGrace time.Duration
+	// Limits bound how fast the bot sends chat messages; zero fields
+	// mean Telegram's limits.
+	Limits Limits
+	// Flood bounds how fast one user may ask questions; zero fields take
+	// their defaults.
+	Flood FloodLimit
 }
 
 // Defaults for Config.
@@ -83,6 +90,8 @@ type Bot struct {
 	kb     Knowledge
 	// sleep waits between retries; tests replace it.
 	sleep func(context.Context, time.Duration) error
+	// clock times the outbox; tests replace it.
+	clock clock
 }
 
 // New returns a bot configured by cfg that answers from kb. It makes no
@@ -122,8 +131,22 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = defaultShutdownGrace
 	}
+	if cfg.Flood.Burst < 0 || cfg.Flood.Every < 0 {
+		return nil, fmt.Errorf("new bot: negative flood limit %+v", cfg.Flood)
+	}
+	if cfg.Flood.Burst == 0 {
+		cfg.Flood.Burst = defaultFloodBurst
+	}
+	if cfg.Flood.Every == 0 {
+		cfg.Flood.Every = defaultFloodEvery
+	}
+	limits, err := cfg.Limits.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("new bot: %w", err)
+	}
+	cfg.Limits = limits
 	cfg.AdminIDs = slices.Clone(cfg.AdminIDs)
-	return &Bot{logger: logger, cfg: cfg, kb: kb, sleep: sleep}, nil
+	return &Bot{logger: logger, cfg: cfg, kb: kb, sleep: sleep, clock: realClock{}}, nil
 }
 
 // Run connects to Telegram and answers updates until ctx is done. Then it
@@ -149,26 +172,42 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("connect to telegram: %w", err)
 	}
-	s := &session{bot: b, logger: b.logger, tg: tg, me: me}
+	s := &session{
+		bot:    b,
+		logger: b.logger,
+		tg:     tg,
+		me:     me,
+		flood:  newFloodGate(b.cfg.Flood),
+		expand: newExpansions(maxExpansions),
+	}
 	b.logger.Info("telegram bot running", "username", me.UserName, "workers", b.cfg.Workers)
 	s.setCommands(ctx)
 	return s.serve(ctx)
 }
 
-// A session is one Run: the connection and who the bot is on it.
+// A session is one Run: the connection, who the bot is on it, and what
+// it remembers meanwhile.
 type session struct {
 	bot    *Bot
 	logger *slog.Logger
 	tg     *sender
 	me     tgbotapi.User
+	// flood counts each user's questions.
+	flood *floodGate
+	// expand keeps what the buttons under group answers expand to.
+	expand *expansions
+	// out sends every chat message: see outbox.
+	out *outbox
 }
 
-// setCommands registers the bot's commands in every language it speaks.
-// Failure is logged: the commands only help users type them.
+// setCommands registers the bot's commands in every language it speaks,
+// for the default scope: private chats and groups alike. Failure is
+// logged: the commands only help users type them.
 func (s *session) setCommands(ctx context.Context) {
 	for _, lang := range slices.Sorted(maps.Keys(phrasebook)) {
 		p := phrasebook[lang]
 		cfg := tgbotapi.NewSetMyCommands(
+			tgbotapi.BotCommand{Command: "ask", Description: p.AskDescription},
 			tgbotapi.BotCommand{Command: "help", Description: p.HelpDescription},
 			tgbotapi.BotCommand{Command: "sources", Description: p.SourcesDescription},
 		)
@@ -184,6 +223,8 @@ func (s *session) setCommands(ctx context.Context) {
 // serve polls for updates and hands them to Config.Workers workers until
 // ctx is done, then shuts down as Run describes.
 func (s *session) serve(ctx context.Context) error {
+	s.out = newOutbox(s.logger, s.tg, s.bot.clock, s.bot.cfg.Limits)
+	s.out.start(ctx)
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	updates := make(chan tgbotapi.Update)
@@ -198,7 +239,9 @@ func (s *session) serve(ctx context.Context) error {
 
 	offset, err := s.poll(ctx, updates)
 	close(updates)
+	stopping := time.Now()
 	s.drain(&wg, stopWork)
+	s.out.close(s.bot.cfg.ShutdownGrace - time.Since(stopping))
 	s.confirm(ctx, offset)
 	if err != nil {
 		return err
@@ -280,9 +323,8 @@ func (s *session) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update
 	resp, err := s.tg.request(ctx, "getUpdates", tgbotapi.UpdateConfig{
 		Offset:  offset,
 		Timeout: s.bot.cfg.PollTimeout,
-		// The update types handled; inline and callback queries join
-		// when they are.
-		AllowedUpdates: []string{"message"},
+		// The update types handled.
+		AllowedUpdates: []string{"message", "inline_query", "callback_query"},
 	})
 	if err != nil {
 		return nil, err
@@ -337,12 +379,17 @@ func (s *session) handle(ctx context.Context, u tgbotapi.Update) {
 	switch {
 	case u.Message != nil:
 		s.message(ctx, u.Message)
+	case u.InlineQuery != nil:
+		s.inline(ctx, u.InlineQuery)
+	case u.CallbackQuery != nil:
+		s.callback(ctx, u.CallbackQuery)
 	default:
 		s.logger.Debug("update ignored", "update_id", u.UpdateID)
 	}
 }
 
-// message handles a message. Groups and channels come later.
+// message handles a message in a private chat or a group; channels are
+// ignored.
 func (s *session) message(ctx context.Context, msg *tgbotapi.Message) {
 	if msg.Chat == nil {
 		return
@@ -350,6 +397,8 @@ func (s *session) message(ctx context.Context, msg *tgbotapi.Message) {
 	switch {
 	case msg.Chat.IsPrivate():
 		s.private(ctx, msg)
+	case msg.Chat.IsGroup(), msg.Chat.IsSuperGroup():
+		s.group(ctx, msg)
 	default:
 		s.logger.Debug("message ignored", "chat_type", msg.Chat.Type)
 	}

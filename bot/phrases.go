@@ -39,8 +39,19 @@ type phrases struct {
 	UnknownCommand string
 	TextOnly       string // a message without text
 	AskEmpty       string // /ask without a question
+	// SlowDown asks a user who sends too many questions at once to wait;
+	// it is said once, then further questions are dropped until the user
+	// may ask again.
+	SlowDown string
+
+	// Groups and inline mode.
+	ShowPassage    string // button under a short answer in a group
+	ButtonExpired  string // the button's answer is no longer kept (at most 200 characters)
+	SwitchPM       string // inline mode: the button leading to a private chat
+	InlineNotFound string // inline mode: description of the "not covered" result
 
 	// Command descriptions for setMyCommands.
+	AskDescription     string
 	HelpDescription    string
 	SourcesDescription string
 
@@ -84,7 +95,14 @@ var phrasebook = map[string]*phrases{
 		UnknownCommand: "I don't know that command. Send /help to see what I can do.",
 		TextOnly:       "Please send your question as text.",
 		AskEmpty:       "Put your question after the command, for example: /ask Who claimed responsibility?",
+		SlowDown:       "That's a lot of questions at once. Please give me a minute, then ask again.",
 
+		ShowPassage:    "Show the passage",
+		ButtonExpired:  "This answer has expired. Please ask again.",
+		SwitchPM:       "Ask me in a private chat",
+		InlineNotFound: "Try asking another way.",
+
+		AskDescription:     "Ask a question about the attack",
 		HelpDescription:    "What I know and how to ask",
 		SourcesDescription: "The articles I use",
 
@@ -127,7 +145,14 @@ var phrasebook = map[string]*phrases{
 		UnknownCommand: "Я не знаю такой команды. Отправьте /help, чтобы узнать, что я умею.",
 		TextOnly:       "Пожалуйста, напишите вопрос текстом.",
 		AskEmpty:       "Напишите вопрос после команды, например: /ask Кто взял на себя ответственность?",
+		SlowDown:       "Слишком много вопросов сразу. Подождите минуту и спросите снова.",
 
+		ShowPassage:    "Показать цитату",
+		ButtonExpired:  "Этот ответ устарел. Пожалуйста, спросите ещё раз.",
+		SwitchPM:       "Спросить в личном чате",
+		InlineNotFound: "Попробуйте спросить иначе.",
+
+		AskDescription:     "Задать вопрос о теракте",
 		HelpDescription:    "Что я знаю и как спрашивать",
 		SourcesDescription: "Статьи, которые я использую",
 
@@ -167,7 +192,14 @@ var phrasebook = map[string]*phrases{
 		UnknownCommand: "Я не знаю такої команди. Надішліть /help, щоб дізнатися, що я вмію.",
 		TextOnly:       "Будь ласка, напишіть запитання текстом.",
 		AskEmpty:       "Напишіть запитання після команди, наприклад: /ask Хто взяв на себе відповідальність?",
+		SlowDown:       "Забагато запитань одразу. Зачекайте хвилину й запитайте знову.",
 
+		ShowPassage:    "Показати цитату",
+		ButtonExpired:  "Ця відповідь застаріла. Будь ласка, запитайте ще раз.",
+		SwitchPM:       "Запитати в особистому чаті",
+		InlineNotFound: "Спробуйте запитати інакше.",
+
+		AskDescription:     "Поставити запитання про теракт",
 		HelpDescription:    "Що я знаю і як питати",
 		SourcesDescription: "Статті, які я використовую",
 

@@ -18,6 +18,8 @@ func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 	switch {
 	case isCommand && !mine:
 		return // addressed to another bot
+	case !s.admit(ctx, msg):
+		return // the user asks too fast
 	case !isCommand && strings.TrimSpace(msg.Text) == "":
 		s.reply(ctx, msg, textDoc(p.TextOnly), true)
 	case !isCommand:
@@ -68,6 +70,17 @@ func userLanguage(u *tgbotapi.User) string {
 // answer answers question in reply to msg: the answer, its supporting
 // passage and sources, or a friendly message if there is none.
 func (s *session) answer(ctx context.Context, msg *tgbotapi.Message, question string) {
+	a, ok := s.lookup(ctx, msg, question)
+	if !ok {
+		return
+	}
+	p := phrasesFor(answerLanguage(a, msg.From))
+	s.reply(ctx, msg, fit(answerDoc(p, a), maxMessageLen), true)
+}
+
+// lookup asks the knowledge base question, asked by msg, showing
+// "typing" meanwhile. If that fails, it tells the user and returns false.
+func (s *session) lookup(ctx context.Context, msg *tgbotapi.Message, question string) (knowledge.Answer, bool) {
 	log := s.logger.With("chat_id", msg.Chat.ID, "message_id", msg.MessageID)
 	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
 	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
@@ -78,15 +91,14 @@ func (s *session) answer(ctx context.Context, msg *tgbotapi.Message, question st
 	if err != nil {
 		if ctx.Err() != nil {
 			log.Warn("question abandoned", "err", err)
-			return
+			return knowledge.Answer{}, false
 		}
 		log.Error("answer question", "err", err)
 		s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).Failed), true)
-		return
+		return knowledge.Answer{}, false
 	}
 	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", time.Since(start))
-	p := phrasesFor(answerLanguage(a, msg.From))
-	s.reply(ctx, msg, fit(answerDoc(p, a), maxMessageLen), true)
+	return a, true
 }
 
 // answerLanguage is the language to present a in: the question's, if the
@@ -98,10 +110,15 @@ func answerLanguage(a knowledge.Answer, u *tgbotapi.User) string {
 	return userLanguage(u)
 }
 
-// reply sends d to msg's chat as HTML, in as many messages as it takes;
-// with quote, the first one replies to msg.
+// reply queues d for msg's chat as HTML, in as many messages as it
+// takes (paginate), and returns without waiting for them to go out; with
+// quote, the first one replies to msg. The outbox sends them in order
+// and logs a failure. ctx is not used for sending: the messages outlive
+// the handler.
 func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote bool) {
-	for i, page := range paginate(d, maxMessageLen) {
+	pages := paginate(d, maxMessageLen)
+	parts := make([]tgbotapi.Chattable, len(pages))
+	for i, page := range pages {
 		m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(page))
 		m.ParseMode = tgbotapi.ModeHTML
 		m.DisableWebPagePreview = true
@@ -109,11 +126,9 @@ func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote
 			m.ReplyToMessageID = msg.MessageID
 			m.AllowSendingWithoutReply = true
 		}
-		if _, err := s.tg.send(ctx, "sendMessage", m); err != nil {
-			s.logger.Warn("reply not sent", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
-			return
-		}
+		parts[i] = m
 	}
+	s.out.sendAll(msg.Chat.ID, msg.Chat.Type, parts)
 }
 
 // apologize tells the sender of msg that something went wrong, after a

@@ -190,30 +190,142 @@ func fit(d doc, max int) doc {
 }
 
 // paginate splits d into docs of at most max visible characters each,
-// between blocks; a block longer than max is shortened.
+// between blocks. A block longer than max is split too (block.split),
+// so nothing is lost. Each page is rendered on its own, so no HTML tag
+// spans two messages.
 func paginate(d doc, max int) []doc {
 	var pages []doc
 	var page doc
 	n := 0
-	for _, b := range d {
-		if b.len() > max {
-			b = b.truncate(max)
+	for _, whole := range d {
+		for _, b := range whole.split(max) {
+			add := b.len()
+			if len(page) > 0 {
+				add += len(b.sep())
+			}
+			if len(page) > 0 && n+add > max {
+				pages = append(pages, page)
+				page, n, add = nil, 0, b.len()
+			}
+			page = append(page, b)
+			n += add
 		}
-		add := b.len()
-		if len(page) > 0 {
-			add += len(b.sep())
-		}
-		if len(page) > 0 && n+add > max {
-			pages = append(pages, page)
-			page, n, add = nil, 0, b.len()
-		}
-		page = append(page, b)
-		n += add
 	}
 	if len(page) > 0 {
 		pages = append(pages, page)
 	}
 	return pages
+}
+
+// split cuts b into blocks of at most max visible characters each. It
+// cuts at the last paragraph break that keeps at least half of the
+// piece, else the last line break, sentence end or space that does,
+// else between two characters; the whitespace at a cut is dropped. Each
+// piece keeps b's kind and the style of every span, so each renders as
+// well-formed HTML of its own.
+func (b block) split(max int) []block {
+	var pieces []block
+	for b.len() > max {
+		var all strings.Builder
+		for _, s := range b.spans {
+			all.WriteString(s.text)
+		}
+		at, sep := cutPoint(all.String(), max)
+		head, tail := b, b
+		head.spans = trimSpans(sliceSpans(b.spans, 0, at), false)
+		tail.spans = trimSpans(sliceSpans(b.spans, at, all.Len()), true)
+		tail.tight = sep != "\n\n"
+		if len(head.spans) > 0 {
+			pieces = append(pieces, head)
+		}
+		b = tail
+	}
+	if len(b.spans) > 0 || len(pieces) == 0 {
+		pieces = append(pieces, b)
+	}
+	return pieces
+}
+
+// cutPoint returns the byte offset at which to cut s so that s[:at] has
+// at most max characters (as textLen counts them), and the separator
+// found there, if any; see block.split. s must be longer than max.
+func cutPoint(s string, max int) (at int, sep string) {
+	limit, n := 0, 0
+	for limit < len(s) {
+		r, size := utf8.DecodeRuneInString(s[limit:])
+		if n+utf16.RuneLen(r) > max {
+			break
+		}
+		n += utf16.RuneLen(r)
+		limit += size
+	}
+	if limit == 0 { // max is below one character: cut after the first
+		_, size := utf8.DecodeRuneInString(s)
+		return size, ""
+	}
+	half := limit / 2
+	// A separator may end right after limit: it is dropped at the cut.
+	for _, sep := range []string{"\n\n", "\n"} {
+		if i := strings.LastIndex(s[:min(len(s), limit+len(sep))], sep); i > 0 && i >= half {
+			return i, sep
+		}
+	}
+	best := -1
+	for _, end := range []string{". ", "! ", "? ", "… ", ".\n", "; "} {
+		// The cut keeps the punctuation: s[:i+len(end)-1] must fit.
+		if i := strings.LastIndex(s[:min(len(s), limit+1)], end); i >= 0 && i+len(end)-1 > best {
+			best = i + len(end) - 1
+		}
+	}
+	if best > 0 && best >= half {
+		return best, ""
+	}
+	if r, _ := utf8.DecodeRuneInString(s[limit:]); unicode.IsSpace(r) {
+		return limit, " "
+	}
+	if i := strings.LastIndexFunc(s[:limit], unicode.IsSpace); i > 0 && i >= half {
+		return i, " "
+	}
+	return limit, ""
+}
+
+// sliceSpans returns the part of spans from byte from to byte to of
+// their concatenated text.
+func sliceSpans(spans []span, from, to int) []span {
+	var out []span
+	pos := 0
+	for _, s := range spans {
+		start, end := pos, pos+len(s.text)
+		pos = end
+		if end <= from || start >= to {
+			continue
+		}
+		s.text = s.text[max(from, start)-start : min(to, end)-start]
+		out = append(out, s)
+	}
+	return out
+}
+
+// trimSpans drops the whitespace at the end of spans, or with left at
+// their start, and the spans left empty.
+func trimSpans(spans []span, left bool) []span {
+	spans = slices.DeleteFunc(spans, func(s span) bool { return s.text == "" })
+	for len(spans) > 0 {
+		i := len(spans) - 1
+		if left {
+			i = 0
+		}
+		if left {
+			spans[i].text = strings.TrimLeftFunc(spans[i].text, unicode.IsSpace)
+		} else {
+			spans[i].text = strings.TrimRightFunc(spans[i].text, unicode.IsSpace)
+		}
+		if spans[i].text != "" {
+			break
+		}
+		spans = slices.Delete(spans, i, i+1)
+	}
+	return spans
 }
 
 // htmlEscaper escapes text for Telegram's HTML parse mode.

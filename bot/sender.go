@@ -68,21 +68,38 @@ func (s *sender) with(ctx context.Context) *tgbotapi.BotAPI {
 	return &api
 }
 
-// send calls a method that returns a Message, such as sendMessage.
-func (s *sender) send(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error) {
-	var m tgbotapi.Message
-	err := s.retry(ctx, method, func(ctx context.Context) error {
+// deliver calls a method that sends or edits a chat message, such as
+// sendMessage, editMessageText or sendDocument, for the outbox. It
+// returns the Message, or a zero Message for a method that answers true
+// (editing an inline message). Unlike request, it returns a 429 Too Many
+// Requests at once: the outbox pauses that chat alone, rather than hold
+// up a sender while other chats wait.
+func (s *sender) deliver(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+	var resp *tgbotapi.APIResponse
+	err := s.retryCall(ctx, method, false, func(ctx context.Context) error {
 		var err error
-		m, err = s.with(ctx).Send(c)
+		resp, err = s.with(ctx).Request(c)
 		return err
 	})
-	return m, err
+	if err != nil {
+		return tgbotapi.Message{}, err
+	}
+	var m tgbotapi.Message
+	if string(resp.Result) == "true" {
+		return m, nil
+	}
+	// Not retried: the message is sent already.
+	if err := json.Unmarshal(resp.Result, &m); err != nil {
+		return m, fmt.Errorf("%s: decode the message sent: %w", method, err)
+	}
+	return m, nil
 }
 
-// request calls any method and returns its raw response. Methods whose
-// result is true (sendChatAction, setMyCommands, answerCallbackQuery,
-// answerInlineQuery) must use request: Send would fail to decode true as
-// a Message.
+// request calls any method and returns its raw response. It is for the
+// calls that are not chat messages, whose result is true
+// (sendChatAction, setMyCommands, answerCallbackQuery,
+// answerInlineQuery), and for getMe and getUpdates. Chat messages go
+// through the session's outbox, which calls deliver.
 func (s *sender) request(ctx context.Context, method string, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
 	var resp *tgbotapi.APIResponse
 	err := s.retry(ctx, method, func(ctx context.Context) error {
@@ -99,6 +116,12 @@ func (s *sender) request(ctx context.Context, method string, c tgbotapi.Chattabl
 // replies and network errors. Other errors, 4xx above all, end it at
 // once. The error returned names method and holds no token.
 func (s *sender) retry(ctx context.Context, method string, call func(context.Context) error) error {
+	return s.retryCall(ctx, method, true, call)
+}
+
+// retryCall is retry; with wait429 false, a 429 Too Many Requests ends
+// it at once, for the caller to wait.
+func (s *sender) retryCall(ctx context.Context, method string, wait429 bool, call func(context.Context) error) error {
 	backoff := s.backoff
 	for attempt := 1; ; attempt++ {
 		err := call(ctx)
@@ -113,6 +136,9 @@ func (s *sender) retry(ctx context.Context, method string, call func(context.Con
 			return fmt.Errorf("%s: %w", method, err)
 		}
 		wait, retryable := retryAfter(err)
+		if _, limited := tooManyRequests(err); limited && !wait429 {
+			retryable = false
+		}
 		if !retryable || attempt >= s.attempts {
 			return fmt.Errorf("%s: %w", method, err)
 		}

@@ -8,8 +8,10 @@
 // (WaitFor, Calls). Failures can be injected per method (Fail, RateLimit).
 //
 // The server checks what it receives the way Telegram does where it
-// matters for bots: it rejects malformed HTML, over-long messages and
-// replies to unknown messages with Telegram's error codes, and ends an
+// matters for bots: it rejects malformed HTML, over-long messages,
+// replies to unknown messages, edits that change nothing and inline
+// answers beyond Telegram's limits with Telegram's error codes, delivers
+// only the update types the last allowed_updates asked for, and ends an
 // older long poll with 409 Conflict when a newer one arrives.
 package telegramtest
 
@@ -52,23 +54,50 @@ type Server struct {
 	nextMessage int
 	pending     []pendingUpdate // unconfirmed updates, in id order
 	history     map[int]tgbotapi.Update
-	chats       map[int64]string    // chat id → chat type
-	messages    map[messageKey]bool // messages that can be replied to
+	chats       map[int64]string             // chat id → chat type
+	messages    map[messageKey]storedMessage // messages that can be replied to
 	calls       []*Call
 	failures    map[string][]*Failure
 	files       map[string]storedFile
 	changed     chan struct{} // closed and replaced whenever anything happens
 	poll        chan struct{} // closed to end the current long poll with 409
+
+	// allowed are the update types getUpdates delivers, as its last
+	// allowed_updates asked; nil means all.
+	allowed map[string]bool
 }
 
 type pendingUpdate struct {
-	id  int
-	raw json.RawMessage
+	id   int
+	kind string // "message", "inline_query", ...
+	raw  json.RawMessage
+}
+
+// updateKind returns the type of the update fields hold: its field other
+// than update_id that is not null.
+func updateKind(fields map[string]json.RawMessage) string {
+	for k, v := range fields {
+		if k != "update_id" && string(v) != "null" {
+			return k
+		}
+	}
+	return ""
 }
 
 type messageKey struct {
 	chat int64
 	id   int
+}
+
+// storedMessage is what the server remembers of a message, to fill in
+// replies and callback queries as Telegram does and to check edits.
+type storedMessage struct {
+	from   *tgbotapi.User
+	date   int
+	text   string // visible text
+	source string // the text parameter as sent, and its parse mode
+	mode   string
+	markup string // the reply_markup parameter as sent
 }
 
 type storedFile struct {
@@ -90,6 +119,9 @@ type Call struct {
 	// is in flight, 499 if the client went away first, -1 if the server
 	// dropped the connection (Failure with Code 0).
 	Status int
+	// Result is the JSON result of a successful call, such as the
+	// Message sendMessage sent; nil otherwise.
+	Result json.RawMessage
 }
 
 // Get returns the parameter key, or "".
@@ -99,6 +131,18 @@ func (c Call) Get(key string) string { return c.Params.Get(key) }
 func (c Call) Int(key string) int64 {
 	n, _ := strconv.ParseInt(c.Params.Get(key), 10, 64)
 	return n
+}
+
+// MessageID returns the message_id of the Message a successful call
+// returned, such as sendMessage's, or 0.
+func (c Call) MessageID() int {
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(c.Result, &m) != nil {
+		return 0
+	}
+	return m.MessageID
 }
 
 // JSON decodes the JSON-valued parameter key (e.g. "commands",
@@ -137,7 +181,7 @@ func NewServer(tb testing.TB, token string) *Server {
 		nextMessage: 1000,
 		history:     make(map[int]tgbotapi.Update),
 		chats:       make(map[int64]string),
-		messages:    make(map[messageKey]bool),
+		messages:    make(map[messageKey]storedMessage),
 		failures:    make(map[string][]*Failure),
 		files:       make(map[string]storedFile),
 		changed:     make(chan struct{}),
@@ -219,6 +263,8 @@ func WithLanguage(code string) MessageOption {
 }
 
 // WithReplyTo makes the message a reply to messageID in the same chat.
+// If the server knows that message (pushed, or sent by the bot), the
+// reply carries its sender and text, as on Telegram.
 func WithReplyTo(messageID int) MessageOption {
 	return func(m *tgbotapi.Message) {
 		m.ReplyToMessage = &tgbotapi.Message{MessageID: messageID, Chat: m.Chat}
@@ -267,7 +313,12 @@ func (s *Server) PushMessage(chatID, userID int64, chatType, text string, opts .
 	s.nextMessage++
 	m.MessageID = s.nextMessage
 	s.chats[chatID] = chatType
-	s.messages[messageKey{chatID, m.MessageID}] = true
+	s.messages[messageKey{chatID, m.MessageID}] = storedMessage{from: m.From, date: m.Date, text: m.Text, source: m.Text}
+	if r := m.ReplyToMessage; r != nil && r.Chat != nil {
+		if stored, ok := s.messages[messageKey{r.Chat.ID, r.MessageID}]; ok {
+			r.From, r.Date, r.Text = stored.from, stored.date, stored.text
+		}
+	}
 	return s.pushLocked(tgbotapi.Update{Message: m})
 }
 
@@ -291,22 +342,38 @@ func isCommandByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '@'
 }
 
+// An InlineOption changes an inline query before PushInlineQuery queues
+// it.
+type InlineOption func(*tgbotapi.InlineQuery)
+
+// InlineLanguage sets the language_code of the inline query's sender.
+func InlineLanguage(code string) InlineOption {
+	return func(q *tgbotapi.InlineQuery) { q.From.LanguageCode = code }
+}
+
 // PushInlineQuery queues an inline query from userID and returns its
-// update id; the query id is the update id in decimal.
-func (s *Server) PushInlineQuery(userID int64, query string) int {
+// update id; the query id is the update id in decimal. The sender's
+// language is "en" unless an option changes it.
+func (s *Server) PushInlineQuery(userID int64, query string, opts ...InlineOption) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.nextUpdate + 1
-	return s.pushLocked(tgbotapi.Update{InlineQuery: &tgbotapi.InlineQuery{
-		ID:    strconv.Itoa(id),
-		From:  &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
-		Query: query,
-	}})
+	q := &tgbotapi.InlineQuery{
+		ID:       strconv.Itoa(id),
+		From:     &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
+		Query:    query,
+		ChatType: "sender",
+	}
+	for _, opt := range opts {
+		opt(q)
+	}
+	return s.pushLocked(tgbotapi.Update{InlineQuery: q})
 }
 
 // PushCallbackQuery queues a press of an inline button with data on
 // message messageID in chatID and returns its update id; the query id is
-// the update id in decimal.
+// the update id in decimal. If the server knows the message, the query
+// carries its sender and text, as on Telegram.
 func (s *Server) PushCallbackQuery(chatID, userID int64, messageID int, data string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -315,11 +382,16 @@ func (s *Server) PushCallbackQuery(chatID, userID int64, messageID int, data str
 	if chatType == "" {
 		chatType = "private"
 	}
+	m := &tgbotapi.Message{MessageID: messageID, Chat: &tgbotapi.Chat{ID: chatID, Type: chatType}}
+	if stored, ok := s.messages[messageKey{chatID, messageID}]; ok {
+		m.From, m.Date, m.Text = stored.from, stored.date, stored.text
+	}
 	return s.pushLocked(tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
-		ID:      strconv.Itoa(id),
-		From:    &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
-		Message: &tgbotapi.Message{MessageID: messageID, Chat: &tgbotapi.Chat{ID: chatID, Type: chatType}},
-		Data:    data,
+		ID:           strconv.Itoa(id),
+		From:         &tgbotapi.User{ID: userID, FirstName: "Test", LanguageCode: "en"},
+		Message:      m,
+		ChatInstance: strconv.FormatInt(chatID, 10),
+		Data:         data,
 	}})
 }
 
@@ -348,7 +420,7 @@ func (s *Server) PushRawUpdate(raw string) int {
 	if err != nil {
 		panic(fmt.Sprintf("telegramtest: PushRawUpdate: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{id, data})
+	s.pending = append(s.pending, pendingUpdate{id, updateKind(fields), data})
 	s.notifyLocked()
 	return id
 }
@@ -360,7 +432,11 @@ func (s *Server) pushLocked(u tgbotapi.Update) int {
 	if err != nil {
 		panic(fmt.Sprintf("telegramtest: encode update: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{u.UpdateID, data})
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		panic(fmt.Sprintf("telegramtest: decode update: %v", err))
+	}
+	s.pending = append(s.pending, pendingUpdate{u.UpdateID, updateKind(fields), data})
 	s.history[u.UpdateID] = u
 	s.notifyLocked()
 	return u.UpdateID
@@ -436,6 +512,37 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
 	}
 }
 
+// WaitForDone waits until the server has replied to at least n calls of
+// method, successfully or not, and returns all the calls of method so
+// far. Unlike WaitFor, the calls it counts have their Status and Result.
+// It fails the test if that takes longer than WaitTimeout. Call it from
+// the test's goroutine.
+func (s *Server) WaitForDone(tb testing.TB, method string, n int) []Call {
+	tb.Helper()
+	timer := time.NewTimer(WaitTimeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		calls := s.callsLocked(method)
+		changed := s.changed
+		s.mu.Unlock()
+		done := 0
+		for _, c := range calls {
+			if c.Status != 0 {
+				done++
+			}
+		}
+		if done >= n {
+			return calls
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			tb.Fatalf("telegramtest: waited %v for replies to %d %s calls, got %d", WaitTimeout, n, method, done)
+		}
+	}
+}
+
 // notifyLocked wakes everyone waiting for a change.
 func (s *Server) notifyLocked() {
 	close(s.changed)
@@ -506,14 +613,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 	case "setMyCommands":
 		s.setMyCommands(w, c)
 	case "answerCallbackQuery":
-		s.require(w, c, "callback_query_id")
-	case "answerInlineQuery":
-		var results []json.RawMessage
-		if err := c.JSON("results", &results); err != nil {
-			s.fail(w, c, http.StatusBadRequest, "Bad Request: can't parse inline query results JSON object", 0)
+		if Len(c.Get("text")) > MaxCallbackTextLen {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: MESSAGE_TOO_LONG", 0)
 			return
 		}
-		s.require(w, c, "inline_query_id")
+		s.require(w, c, "callback_query_id")
+	case "answerInlineQuery":
+		s.answerInlineQuery(w, c)
 	case "getFile":
 		s.getFile(w, c)
 	case "deleteWebhook":
@@ -547,6 +653,19 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c *Call) {
 		close(s.poll) // a newer poll ends the older one, as on Telegram
 	}
 	s.poll = mine
+	if c.Params.Has("allowed_updates") && c.Get("allowed_updates") != "null" {
+		// Telegram keeps the setting until a later call changes it.
+		var kinds []string
+		if err := c.JSON("allowed_updates", &kinds); err == nil {
+			s.allowed = nil
+			if len(kinds) > 0 {
+				s.allowed = make(map[string]bool)
+				for _, k := range kinds {
+					s.allowed[k] = true
+				}
+			}
+		}
+	}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -567,6 +686,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c *Call) {
 		if offset > 0 {
 			s.confirmLocked(offset)
 		}
+		s.dropUnwantedLocked()
 		batch := s.batchLocked(offset, limit)
 		changed := s.changed
 		s.mu.Unlock()
@@ -597,6 +717,15 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c *Call) {
 			return
 		}
 	}
+}
+
+// dropUnwantedLocked forgets the updates of types getUpdates was told
+// not to deliver, as Telegram does.
+func (s *Server) dropUnwantedLocked() {
+	if s.allowed == nil {
+		return
+	}
+	s.pending = slices.DeleteFunc(s.pending, func(p pendingUpdate) bool { return !s.allowed[p.kind] })
 }
 
 // confirmLocked forgets the updates before offset, as Telegram does when
@@ -666,12 +795,16 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 	}
 	replyTo := int(c.Int("reply_to_message_id"))
 	s.mu.Lock()
-	known := s.messages[messageKey{chatID, replyTo}]
+	_, known := s.messages[messageKey{chatID, replyTo}]
 	chatType := s.chats[chatID]
 	s.nextMessage++
 	id := s.nextMessage
-	s.messages[messageKey{chatID, id}] = true
 	me := s.me
+	date := int(time.Now().Unix())
+	s.messages[messageKey{chatID, id}] = storedMessage{
+		from: &me, date: date, text: visible,
+		source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
+	}
 	s.mu.Unlock()
 	if replyTo != 0 && !known && c.Get("allow_sending_without_reply") != "true" {
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to be replied not found", 0)
@@ -681,7 +814,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 		chatType = "private"
 	}
 	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
-	m := tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()), Chat: chat, Text: visible}
+	m := tgbotapi.Message{MessageID: id, From: &me, Date: date, Chat: chat, Text: visible}
 	if replyTo != 0 {
 		m.ReplyToMessage = &tgbotapi.Message{MessageID: replyTo, Chat: chat}
 	}
@@ -700,14 +833,33 @@ func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
 	}
 	chatID, id := c.Int("chat_id"), int(c.Int("message_id"))
 	s.mu.Lock()
-	known := s.messages[messageKey{chatID, id}]
+	key := messageKey{chatID, id}
+	old, known := s.messages[key]
 	me := s.me
+	problem = ""
+	switch {
+	case !known:
+		problem = "Bad Request: message to edit not found"
+	case old.from == nil || old.from.ID != me.ID:
+		problem = "Bad Request: message can't be edited"
+	case old.source == c.Get("text") && old.mode == c.Get("parse_mode") && old.markup == c.Get("reply_markup"):
+		problem = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
+	default:
+		s.messages[key] = storedMessage{
+			from: old.from, date: old.date, text: visible,
+			source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
+		}
+	}
+	chatType := s.chats[chatID]
 	s.mu.Unlock()
-	if !known {
-		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+	if problem != "" {
+		s.fail(w, c, http.StatusBadRequest, problem, 0)
 		return
 	}
-	s.ok(w, c, tgbotapi.Message{MessageID: id, From: &me, Date: int(time.Now().Unix()), Chat: &tgbotapi.Chat{ID: chatID}, Text: visible})
+	if chatType == "" {
+		chatType = "private"
+	}
+	s.ok(w, c, tgbotapi.Message{MessageID: id, From: &me, Date: old.date, EditDate: int(time.Now().Unix()), Chat: &tgbotapi.Chat{ID: chatID, Type: chatType}, Text: visible})
 }
 
 var chatActions = map[string]bool{
@@ -792,6 +944,11 @@ func (s *Server) setStatus(c *Call, status int) {
 }
 
 func (s *Server) ok(w http.ResponseWriter, c *Call, result any) {
+	if raw, err := json.Marshal(result); err == nil {
+		s.mu.Lock()
+		c.Result = raw
+		s.mu.Unlock()
+	}
 	s.reply(w, c, http.StatusOK, map[string]any{"ok": true, "result": result})
 }
 

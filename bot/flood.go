@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+)
+
+// FloodLimit bounds how fast one user may ask: a token bucket of Burst
+// questions that refills one question every Every. A user who asks
+// faster is told once to slow down, and the questions after that are
+// dropped until the bucket has a question again. Other users are not
+// affected.
+type FloodLimit struct {
+	// Burst is how many questions a user may ask in a row; 0 means 10.
+	Burst int
+	// Every is how long it takes to earn one more question; 0 means 4
+	// seconds.
+	Every time.Duration
+}
+
+// Defaults for FloodLimit.
+const (
+	defaultFloodBurst = 10
+	defaultFloodEvery = 4 * time.Second
+)
+
+// minFloodSweep is how many users the flood gate holds before it first
+// forgets the idle ones.
+const minFloodSweep = 1024
+
+// A verdict is what the flood gate decides about one question.
+type verdict uint8
+
+const (
+	admit   verdict = iota // answer it
+	warn                   // say "slow down" instead, once
+	silence                // drop it without a word
+)
+
+// A floodGate keeps one token bucket per user. It forgets users whose
+// bucket is full again, which a new bucket would be too, so its memory
+// is bounded by the users active within Burst*Every.
+type floodGate struct {
+	limit rate.Limit
+	burst int
+
+	mu    sync.Mutex
+	users map[int64]*floodUser
+	// sweepAt is the number of users at which the gate next forgets
+	// the idle ones.
+	sweepAt int
+}
+
+type floodUser struct {
+	bucket *rate.Limiter
+	warned bool // told to slow down since the last question admitted
+}
+
+func newFloodGate(l FloodLimit) *floodGate {
+	return &floodGate{
+		limit:   rate.Every(l.Every),
+		burst:   l.Burst,
+		users:   make(map[int64]*floodUser),
+		sweepAt: minFloodSweep,
+	}
+}
+
+// check takes one question of user's at now from the user's bucket.
+func (g *floodGate) check(user int64, now time.Time) verdict {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	u := g.users[user]
+	if u == nil {
+		if len(g.users) >= g.sweepAt {
+			g.sweep(now)
+		}
+		u = &floodUser{bucket: rate.NewLimiter(g.limit, g.burst)}
+		g.users[user] = u
+	}
+	if u.bucket.AllowN(now, 1) {
+		u.warned = false
+		return admit
+	}
+	if u.warned {
+		return silence
+	}
+	u.warned = true
+	return warn
+}
+
+// sweep forgets the users whose bucket is full at now, and sets the size
+// for the next sweep to twice what is left, so that sweeping costs O(1)
+// per user added. g.mu is held.
+func (g *floodGate) sweep(now time.Time) {
+	for id, u := range g.users {
+		if u.bucket.TokensAt(now) >= float64(g.burst) {
+			delete(g.users, id)
+		}
+	}
+	g.sweepAt = max(2*len(g.users), minFloodSweep)
+}
+
+// len returns how many users the gate holds.
+func (g *floodGate) len() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.users)
+}
+
+// floodKey returns the id flood control counts msg against: its sender's,
+// or the chat's it was sent on behalf of (anonymous group admins share
+// one user id). ok is false when the message has neither.
+func floodKey(msg *tgbotapi.Message) (id int64, ok bool) {
+	switch {
+	case msg.SenderChat != nil:
+		return msg.SenderChat.ID, true
+	case msg.From != nil:
+		return msg.From.ID, true
+	}
+	return 0, false
+}
+
+// admit reports whether msg's question may be answered. The first time
+// its sender goes over the limit, it replies asking them to slow down;
+// after that it drops their questions silently until they may ask again.
+func (s *session) admit(ctx context.Context, msg *tgbotapi.Message) bool {
+	id, ok := floodKey(msg)
+	if !ok {
+		return true
+	}
+	switch s.flood.check(id, time.Now()) {
+	case admit:
+		return true
+	case warn:
+		s.logger.Info("user asks too fast, told to slow down", "user_id", id, "chat_id", msg.Chat.ID)
+		s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).SlowDown), true)
+	default:
+		s.logger.Debug("question dropped: user asks too fast", "user_id", id, "chat_id", msg.Chat.ID)
+	}
+	return false
+}

@@ -1,0 +1,624 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+)
+
+// Every chat message the bot sends — sendMessage, editMessageText,
+// sendDocument and the like — goes through the session's outbox, which
+// keeps to Telegram's limits: about 30 messages a second to all chats,
+// about one a second to a private chat and 20 a minute to a group. It
+// queues rather than drops, keeps each chat's messages in order, and
+// when Telegram answers 429 Too Many Requests it pauses that chat alone
+// for the retry_after Telegram gives. Handlers don't wait for delivery,
+// so a busy chat never holds up the workers. Calls that are not chat
+// messages and answer true (sendChatAction, answerCallbackQuery,
+// answerInlineQuery, setMyCommands) go through sender.request instead.
+
+// Limits are the rates at which the bot sends chat messages, as token
+// buckets (golang.org/x/time/rate). A zero Rate, or a zero field of one,
+// means Telegram's limit.
+type Limits struct {
+	// Global bounds the messages to all chats together; zero means 30 a
+	// second at most (a burst of 5 and one more every 40 ms).
+	Global Rate
+	// Private bounds the messages to one private chat; zero means one a
+	// second, in bursts of up to 3.
+	Private Rate
+	// Group bounds the messages to one group, supergroup or channel;
+	// zero means 20 a minute at most (a burst of 3 and one more every
+	// 60/17 seconds).
+	Group Rate
+}
+
+// A Rate is a token bucket: Burst messages at once, and one more every
+// Every.
+type Rate struct {
+	// Every is how long it takes to earn one more message; 0 means the
+	// default and a negative Every means no limit.
+	Every time.Duration
+	// Burst is how many messages may go at once; 0 means the default.
+	Burst int
+}
+
+// Telegram's limits, as Rates that never exceed them in any window: a
+// bucket of burst b refilled at rate r lets through at most b + r·T
+// messages in a window of length T.
+var (
+	defaultGlobalRate  = Rate{Every: 40 * time.Millisecond, Burst: 5} // 5 + 25/s = 30 in a second
+	defaultPrivateRate = Rate{Every: time.Second, Burst: 3}
+	defaultGroupRate   = Rate{Every: time.Minute / 17, Burst: 3} // 3 + 17 = 20 in a minute
+)
+
+// withDefaults returns l with Telegram's limits for its zero fields.
+func (l Limits) withDefaults() (Limits, error) {
+	var err error
+	if l.Global, err = l.Global.withDefault(defaultGlobalRate); err != nil {
+		return l, fmt.Errorf("global limit: %w", err)
+	}
+	if l.Private, err = l.Private.withDefault(defaultPrivateRate); err != nil {
+		return l, fmt.Errorf("private chat limit: %w", err)
+	}
+	if l.Group, err = l.Group.withDefault(defaultGroupRate); err != nil {
+		return l, fmt.Errorf("group limit: %w", err)
+	}
+	return l, nil
+}
+
+func (r Rate) withDefault(def Rate) (Rate, error) {
+	if r.Burst < 0 {
+		return r, fmt.Errorf("negative burst %d", r.Burst)
+	}
+	if r.Every == 0 {
+		r.Every = def.Every
+	}
+	if r.Burst == 0 {
+		r.Burst = def.Burst
+	}
+	return r, nil
+}
+
+// limiter returns a token bucket for r, full.
+func (r Rate) limiter() *rate.Limiter {
+	if r.Every < 0 {
+		return rate.NewLimiter(rate.Inf, 0)
+	}
+	return rate.NewLimiter(rate.Every(r.Every), r.Burst)
+}
+
+// A clock tells the time and makes timers for the outbox; tests replace
+// the real one with a fake they advance by hand.
+type clock interface {
+	Now() time.Time
+	// Timer returns a channel that receives once the time is at, and a
+	// function that stops the timer. (A deadline rather than a duration:
+	// a fake clock may move between Now and Timer.)
+	Timer(at time.Time) (<-chan time.Time, func() bool)
+}
+
+// realClock is the wall clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(time.Until(at))
+	return t.C, t.Stop
+}
+
+// A poster makes one Bot API call that sends or edits a chat message.
+// It returns a 429 Too Many Requests as an error, without waiting.
+type poster interface {
+	deliver(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error)
+}
+
+const (
+	// outboxSenders is how many calls the outbox makes at once, to
+	// different chats: enough to reach 30 messages a second when a call
+	// takes a few hundred milliseconds.
+	outboxSenders = 16
+	// maxChatQueue bounds the messages queued for one chat; beyond it,
+	// messages fail at once. At 20 a minute it is 50 minutes' worth.
+	maxChatQueue = 1000
+	// outboxSweep is how often, at most, the outbox forgets the chats
+	// it has nothing to send to and whose bucket is full again, so that
+	// it holds only the chats active within the last sweep or two.
+	outboxSweep = time.Minute
+)
+
+// Errors a delivery ends with when the outbox doesn't try.
+var (
+	errOutboxClosed = errors.New("outbox closed: the bot is stopping")
+	errQueueFull    = errors.New("too many messages queued for the chat")
+	errEarlierPart  = errors.New("an earlier part was not sent")
+)
+
+// An outbox queues chat messages per chat and sends them as fast as the
+// limits allow. One dispatcher goroutine decides what goes next; a pool
+// of outboxSenders goroutines makes the calls, at most one per chat at a
+// time so that each chat's messages arrive in order.
+//
+// Use:
+//
+//	d := s.out.send(chatID, chatType, c)          // queue one message; returns at once
+//	d := s.out.sendAll(chatID, chatType, pages)   // queue the parts of one reply, in order
+//	m, err := d.wait(ctx)                         // optional: wait for the first part's Message
+//
+// chatType is tgbotapi.Chat.Type ("private", "group", "supergroup",
+// "channel"); "" guesses from the id (negative ids are groups). Failures
+// are logged by the outbox ("reply not sent"); callers need not wait or
+// check. Messages are sent with the outbox's own context, not the
+// caller's: they outlive the handler that queued them.
+type outbox struct {
+	logger *slog.Logger
+	tg     poster
+	clock  clock
+	limits Limits
+
+	// ctx is the calls' context; cancel gives up on them.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wake   chan struct{} // a message was queued, or the outbox closed
+	jobs   chan outJob
+	// results gets what each job came to; it has room for every job,
+	// so senders never wait for the dispatcher.
+	results chan outResult
+	drained chan struct{} // closed when the dispatcher returns
+	wg      sync.WaitGroup
+
+	mu        sync.Mutex
+	global    *rate.Limiter
+	chats     map[int64]*chatOut
+	pending   map[int64]*chatOut // the chats with messages queued
+	seq       uint64             // the number of messages queued so far
+	queued    int                // messages queued, not in flight
+	inflight  int                // jobs with the senders
+	closed    bool               // no more messages taken
+	aborted   bool               // queued messages given up
+	nextSweep time.Time
+}
+
+// chatOut is what the outbox keeps for one chat.
+type chatOut struct {
+	id      int64
+	limiter *rate.Limiter
+	queue   []*outItem
+	busy    bool      // a message to the chat is in flight
+	paused  time.Time // Telegram's retry_after ends
+}
+
+// An outItem is one queued message: part part of delivery d.
+type outItem struct {
+	seq    uint64
+	method string
+	c      tgbotapi.Chattable
+	d      *delivery
+	part   int
+}
+
+type outJob struct {
+	chat *chatOut
+	item *outItem
+}
+
+type outResult struct {
+	outJob
+	msg tgbotapi.Message
+	err error
+}
+
+// A delivery is what became of messages queued together.
+type delivery struct {
+	finished chan struct{}
+	// The fields below are written by the dispatcher and read after
+	// finished is closed.
+	msgs   []tgbotapi.Message // one per part sent
+	err    error
+	sentAt []time.Time // by the outbox's clock, when each part last went out
+	ended  bool        // finished is closed; guarded by outbox.mu
+}
+
+// endLocked ends d with err (nil if every part was sent), unless it has
+// ended already. It reports whether it ended d. The outbox's mu is held.
+func (d *delivery) endLocked(err error) bool {
+	if d.ended {
+		return false
+	}
+	d.ended, d.err = true, err
+	close(d.finished)
+	return true
+}
+
+// wait waits until every part of d is sent or one has failed for good,
+// or until ctx ends. It returns the Message of the first part, which is
+// zero for methods that answer true, such as editing an inline message.
+func (d *delivery) wait(ctx context.Context) (tgbotapi.Message, error) {
+	select {
+	case <-d.finished:
+	case <-ctx.Done():
+		return tgbotapi.Message{}, ctx.Err()
+	}
+	var m tgbotapi.Message
+	if len(d.msgs) > 0 {
+		m = d.msgs[0]
+	}
+	return m, d.err
+}
+
+// done returns a channel closed once d's messages are sent or failed.
+func (d *delivery) done() <-chan struct{} { return d.finished }
+
+// newOutbox returns an outbox sending through tg at limits, which must
+// have their defaults applied. start starts it.
+func newOutbox(logger *slog.Logger, tg poster, clk clock, limits Limits) *outbox {
+	return &outbox{
+		logger:  logger,
+		tg:      tg,
+		clock:   clk,
+		limits:  limits,
+		wake:    make(chan struct{}, 1),
+		jobs:    make(chan outJob, outboxSenders),
+		results: make(chan outResult, outboxSenders),
+		drained: make(chan struct{}),
+		global:  limits.Global.limiter(),
+		chats:   make(map[int64]*chatOut),
+		pending: make(map[int64]*chatOut),
+	}
+}
+
+// start starts the dispatcher and the senders. close stops them.
+func (o *outbox) start(ctx context.Context) {
+	o.ctx, o.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	o.nextSweep = o.clock.Now().Add(outboxSweep)
+	o.wg.Go(o.dispatch)
+	for range outboxSenders {
+		o.wg.Go(func() {
+			for j := range o.jobs {
+				m, err := o.tg.deliver(o.ctx, j.item.method, j.item.c)
+				o.results <- outResult{j, m, err}
+			}
+		})
+	}
+}
+
+// close stops taking messages and waits up to grace for those queued to
+// be sent. Then it gives up on the rest, cancelling the calls in flight,
+// and returns once every goroutine of the outbox has.
+func (o *outbox) close(grace time.Duration) {
+	o.mu.Lock()
+	o.closed = true
+	o.mu.Unlock()
+	o.poke()
+	if grace > 0 {
+		t := time.NewTimer(grace)
+		select {
+		case <-o.drained:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	select {
+	case <-o.drained:
+	default:
+		o.logger.Warn("messages unsent after the grace period, giving up on them", "grace", grace)
+	}
+	o.cancel()
+	o.wg.Wait()
+}
+
+// poke wakes the dispatcher.
+func (o *outbox) poke() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// send queues c for chat chatID of type chatType and returns at once.
+// See outbox for the details.
+func (o *outbox) send(chatID int64, chatType string, c tgbotapi.Chattable) *delivery {
+	return o.sendAll(chatID, chatType, []tgbotapi.Chattable{c})
+}
+
+// sendAll queues cs for chat chatID of type chatType, to be sent in
+// order, and returns at once. If one fails for good, those after it are
+// not sent. See outbox for the details.
+func (o *outbox) sendAll(chatID int64, chatType string, cs []tgbotapi.Chattable) *delivery {
+	d := &delivery{finished: make(chan struct{}), sentAt: make([]time.Time, len(cs))}
+	if len(cs) == 0 {
+		d.ended = true
+		close(d.finished)
+		return d
+	}
+	o.mu.Lock()
+	var err error
+	var c *chatOut
+	if !o.closed {
+		c = o.chatLocked(chatID, chatType)
+	}
+	switch {
+	case o.closed:
+		err = errOutboxClosed
+	case len(c.queue)+len(cs) > maxChatQueue:
+		err = errQueueFull
+	default:
+		for i, x := range cs {
+			o.seq++
+			c.queue = append(c.queue, &outItem{seq: o.seq, method: methodOf(x), c: x, d: d, part: i})
+		}
+		o.pending[chatID] = c
+		o.queued += len(cs)
+	}
+	o.mu.Unlock()
+	if err != nil {
+		d.ended, d.err = true, fmt.Errorf("send to chat %d: %w", chatID, err)
+		close(d.finished)
+		o.logger.Warn("reply not sent", "chat_id", chatID, "method", methodOf(cs[0]), "err", d.err)
+		return d
+	}
+	o.poke()
+	return d
+}
+
+// chatLocked returns the state of chat id, making it if need be. o.mu is
+// held.
+func (o *outbox) chatLocked(id int64, chatType string) *chatOut {
+	if c := o.chats[id]; c != nil {
+		return c
+	}
+	r := o.limits.Private
+	if chatType == "group" || chatType == "supergroup" || chatType == "channel" || chatType == "" && id < 0 {
+		r = o.limits.Group
+	}
+	c := &chatOut{id: id, limiter: r.limiter()}
+	o.chats[id] = c
+	return c
+}
+
+// dispatch hands the queued messages to the senders as the limits allow,
+// and handles what the calls come to, until the outbox is closed and
+// drained or aborted.
+func (o *outbox) dispatch() {
+	defer close(o.drained)
+	defer close(o.jobs)
+	stopped := o.ctx.Done()
+	for {
+		next, exit := o.schedule()
+		if exit {
+			return
+		}
+		var (
+			timer <-chan time.Time
+			stop  = func() bool { return false }
+		)
+		if !next.IsZero() {
+			timer, stop = o.clock.Timer(next)
+		}
+		select {
+		case <-o.wake:
+		case r := <-o.results:
+			o.finish(r)
+		case <-timer:
+		case <-stopped:
+			stopped = nil
+			o.mu.Lock()
+			o.aborted = true
+			o.mu.Unlock()
+		}
+		stop()
+	}
+}
+
+// schedule hands the senders every message the limits allow now, oldest
+// first. It returns when the next one may go (zero if it is not up to
+// the clock), and whether the dispatcher is done.
+func (o *outbox) schedule() (next time.Time, exit bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.clock.Now()
+	if o.aborted {
+		o.abandonLocked()
+		return time.Time{}, o.inflight == 0
+	}
+	if !now.Before(o.nextSweep) {
+		o.sweepLocked(now)
+	}
+	for o.inflight < outboxSenders {
+		var best *chatOut
+		for _, c := range o.pending {
+			if c.busy {
+				continue
+			}
+			at := now.Add(delay(c.limiter, now))
+			if c.paused.After(at) {
+				at = c.paused
+			}
+			if at.After(now) {
+				next = earliest(next, at)
+				continue
+			}
+			if best == nil || c.queue[0].seq < best.queue[0].seq {
+				best = c
+			}
+		}
+		if best == nil {
+			break
+		}
+		if wait := delay(o.global, now); wait > 0 {
+			next = earliest(next, now.Add(wait))
+			break
+		}
+		// delay said both have a token, and only the dispatcher takes
+		// them: these succeed.
+		best.limiter.AllowN(now, 1)
+		o.global.AllowN(now, 1)
+		it := best.queue[0]
+		best.queue[0] = nil
+		best.queue = best.queue[1:]
+		if len(best.queue) == 0 {
+			best.queue = nil
+			delete(o.pending, best.id)
+		}
+		best.busy = true
+		o.queued--
+		o.inflight++
+		it.d.sentAt[it.part] = now
+		o.jobs <- outJob{best, it} // never blocks: inflight < outboxSenders
+	}
+	return next, o.closed && o.queued == 0 && o.inflight == 0
+}
+
+// finish records what a call came to. A 429 puts the message back at
+// the head of its chat's queue and pauses the chat for the retry_after
+// Telegram gave; any other error fails the message's delivery and drops
+// the parts after it.
+func (o *outbox) finish(r outResult) {
+	o.mu.Lock()
+	c, it, d := r.chat, r.item, r.item.d
+	c.busy = false
+	o.inflight--
+	if wait, ok := tooManyRequests(r.err); ok && !o.aborted {
+		c.paused = o.clock.Now().Add(wait)
+		c.queue = append([]*outItem{it}, c.queue...)
+		o.pending[c.id] = c
+		o.queued++
+		o.mu.Unlock()
+		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.method, "wait", wait)
+		return
+	}
+	if r.err == nil {
+		if !d.ended { // else given up on meanwhile, and read by now
+			d.msgs = append(d.msgs, r.msg)
+			if it.part == len(d.sentAt)-1 {
+				d.endLocked(nil)
+			}
+		}
+		o.mu.Unlock()
+		return
+	}
+	ended := d.endLocked(fmt.Errorf("send to chat %d: %w", c.id, r.err))
+	dropped := o.dropLocked(c, d)
+	o.mu.Unlock()
+	if ended {
+		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.method, "parts_dropped", dropped, "err", r.err)
+	}
+}
+
+// dropLocked removes the parts of d still queued for c and returns how
+// many there were. o.mu is held.
+func (o *outbox) dropLocked(c *chatOut, d *delivery) int {
+	kept := c.queue[:0]
+	for _, it := range c.queue {
+		if it.d != d {
+			kept = append(kept, it)
+		}
+	}
+	clear(c.queue[len(kept):])
+	dropped := len(c.queue) - len(kept)
+	c.queue = kept
+	o.queued -= dropped
+	if len(c.queue) == 0 {
+		c.queue = nil
+		delete(o.pending, c.id)
+	}
+	return dropped
+}
+
+// abandonLocked fails every queued message, once the outbox gives up.
+// o.mu is held.
+func (o *outbox) abandonLocked() {
+	if o.queued == 0 {
+		return
+	}
+	o.logger.Warn("messages not sent: the bot is stopping", "messages", o.queued, "chats", len(o.pending))
+	for _, c := range o.pending {
+		for _, it := range c.queue {
+			it.d.endLocked(fmt.Errorf("send to chat %d: %w", c.id, errOutboxClosed))
+		}
+		c.queue = nil
+	}
+	clear(o.pending)
+	o.queued = 0
+}
+
+// sweepLocked forgets the chats with nothing queued or in flight, no
+// pause and a full bucket: a new bucket would be the same. o.mu is held.
+func (o *outbox) sweepLocked(now time.Time) {
+	for id, c := range o.chats {
+		if len(c.queue) > 0 || c.busy || c.paused.After(now) {
+			continue
+		}
+		if c.limiter.Limit() == rate.Inf || c.limiter.TokensAt(now) >= float64(c.limiter.Burst()) {
+			delete(o.chats, id)
+		}
+	}
+	o.nextSweep = now.Add(outboxSweep)
+}
+
+// len returns how many chats the outbox keeps state for.
+func (o *outbox) len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.chats)
+}
+
+// delay returns how long from now until lim has a token.
+func delay(lim *rate.Limiter, now time.Time) time.Duration {
+	if lim.Limit() == rate.Inf {
+		return 0
+	}
+	missing := 1 - lim.TokensAt(now)
+	if missing <= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(missing / float64(lim.Limit()) * float64(time.Second)))
+}
+
+// earliest returns the earlier of t and u, where a zero t means none.
+func earliest(t, u time.Time) time.Time {
+	if t.IsZero() || u.Before(t) {
+		return u
+	}
+	return t
+}
+
+// tooManyRequests reports whether err is a 429 Too Many Requests, and
+// for how long Telegram asks to wait.
+func tooManyRequests(err error) (time.Duration, bool) {
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != http.StatusTooManyRequests {
+		return 0, false
+	}
+	return max(time.Duration(apiErr.RetryAfter)*time.Second, time.Second), true
+}
+
+// methodOf names the Bot API method c calls, for logs and errors.
+func methodOf(c tgbotapi.Chattable) string {
+	switch c.(type) {
+	case tgbotapi.MessageConfig:
+		return "sendMessage"
+	case tgbotapi.EditMessageTextConfig:
+		return "editMessageText"
+	case tgbotapi.EditMessageReplyMarkupConfig:
+		return "editMessageReplyMarkup"
+	case tgbotapi.EditMessageCaptionConfig:
+		return "editMessageCaption"
+	case tgbotapi.DocumentConfig:
+		return "sendDocument"
+	case tgbotapi.PhotoConfig:
+		return "sendPhoto"
+	case tgbotapi.DeleteMessageConfig:
+		return "deleteMessage"
+	}
+	return fmt.Sprintf("%T", c)
+}
