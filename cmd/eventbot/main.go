@@ -6,6 +6,8 @@
 //	eventbot                          Telegram bot if TELEGRAM_BOT_TOKEN is set, else a terminal chat
 //	eventbot ask [--json] [QUESTION...]  answer each argument, or each line of standard input
 //
+// SIGHUP reloads the corpus, as /reload does.
+//
 // Configuration comes from the environment and from a .env file in the
 // working directory (the environment wins); see .env.example.
 package main
@@ -20,7 +22,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP) // reload the corpus
+	err := run(ctx, os.Args[1:], os.LookupEnv, hangup, os.Stdin, os.Stdout, os.Stderr)
+	signal.Stop(hangup)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "eventbot:", err)

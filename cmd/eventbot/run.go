@@ -12,14 +12,16 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"eventbot/bot"
 	"eventbot/corpus"
 	"eventbot/knowledge"
 )
 
-// run is the whole program but for signals and exit codes.
-func run(ctx context.Context, args []string, env lookupFunc, stdin io.Reader, stdout, stderr io.Writer) error {
+// run is the whole program but for signals and exit codes. A value on
+// hangup (SIGHUP) reloads the corpus.
+func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Signal, stdin io.Reader, stdout, stderr io.Writer) error {
 	env, err := withDotenv(env, ".env")
 	if err != nil {
 		return err
@@ -49,11 +51,21 @@ func run(ctx context.Context, args []string, env lookupFunc, stdin io.Reader, st
 		return err
 	}
 	defer kb.Close()
-
-	switch {
-	case cmd == "ask":
+	if cmd == "ask" {
 		return ask(ctx, kb, args, stdin, stdout, stderr)
-	case cfg.token == "":
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		reloadOnHangup(ctx, logger, kb, hangup)
+	}()
+
+	if cfg.token == "" {
 		return bot.Terminal(ctx, logger, kb, stdin, stdout)
 	}
 	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs}, kb)
@@ -61,6 +73,30 @@ func run(ctx context.Context, args []string, env lookupFunc, stdin io.Reader, st
 		return err
 	}
 	return b.Run(ctx)
+}
+
+// reloadOnHangup reloads kb on each value from hangup until ctx is done,
+// and logs the result.
+func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live, hangup <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hangup:
+		}
+		ch, err := kb.Reload(ctx)
+		if err != nil {
+			for _, fe := range corpus.FileErrors(err) {
+				logger.Error("reload refused: bad article file", "file", fe.File, "reason", fe.Err)
+			}
+			logger.Error("reload failed; still serving the current corpus", "documents", kb.Stats().Documents, "err", err)
+			continue
+		}
+		logger.Info("corpus reloaded",
+			"documents_before", ch.Before.Documents, "documents", ch.After.Documents,
+			"passages_before", ch.Before.Passages, "passages", ch.After.Passages,
+			"added", ch.Added, "removed", ch.Removed, "changed", ch.Changed, "took", ch.Took)
+	}
 }
 
 const usage = `usage:
@@ -71,42 +107,25 @@ const usage = `usage:
 // openKnowledge loads the corpus from dir (the bundled one when dir is
 // empty) and indexes it. Bad article files are logged and left out; a
 // corpus with no good article is an error.
-func openKnowledge(ctx context.Context, logger *slog.Logger, dir string) (*knowledge.Base, error) {
-	fsys, name := corpus.Bundled(), "bundled corpus"
+func openKnowledge(ctx context.Context, logger *slog.Logger, dir string) (*knowledge.Live, error) {
+	var store corpus.Store = corpus.Fixed{FS: corpus.Bundled()}
+	name := "bundled corpus"
 	if dir != "" {
-		fsys, name = os.DirFS(dir), dir
+		store, name = corpus.Dir(dir), dir
 	}
-	docs, err := corpus.Load(fsys)
+	kb, err := knowledge.OpenLive(ctx, logger.With("corpus", name), store, knowledge.Options{})
 	if err != nil {
-		var fe *corpus.FileError
-		for _, e := range unwrapAll(err) {
-			if errors.As(e, &fe) {
-				logger.Error("article left out", "corpus", name, "file", fe.File, "reason", fe.Err)
-			}
-		}
-		if len(docs) == 0 {
-			return nil, fmt.Errorf("load corpus %s: %w", name, err)
-		}
+		return nil, fmt.Errorf("open corpus %s: %w", name, err)
 	}
-	kb, err := knowledge.New(ctx, logger, docs, knowledge.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("index corpus %s: %w", name, err)
-	}
-	logger.Debug("corpus loaded", "corpus", name, "documents", len(docs), "passages", kb.Passages())
+	st := kb.Stats()
+	logger.Debug("corpus loaded", "corpus", name, "documents", st.Documents, "passages", st.Passages)
 	return kb, nil
-}
-
-func unwrapAll(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // ask answers each question in args, or each non-empty line of stdin, in
 // plain text or, with --json, as one JSON object a line (the answer
 // contract of ../shared/eval/grade.py).
-func ask(ctx context.Context, kb *knowledge.Base, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func ask(ctx context.Context, kb bot.Knowledge, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	asJSON := fl.Bool("json", false, "print one JSON object per question")

@@ -82,7 +82,7 @@ type answerJSON struct {
 func TestAskJSON(t *testing.T) {
 	var out, errs bytes.Buffer
 	in := strings.NewReader("Who claimed responsibility?\n\nWhat is the capital of France?\n")
-	err := run(context.Background(), []string{"ask", "--json"}, envOf(map[string]string{"CORPUS_DIR": "../../corpus"}), in, &out, &errs)
+	err := run(context.Background(), []string{"ask", "--json"}, envOf(map[string]string{"CORPUS_DIR": "../../corpus"}), nil, in, &out, &errs)
 	if err != nil {
 		t.Fatalf("run ask: %v (stderr %s)", err, errs.String())
 	}
@@ -113,7 +113,7 @@ func TestAskJSON(t *testing.T) {
 
 func TestAskArgsPlain(t *testing.T) {
 	var out, errs bytes.Buffer
-	err := run(context.Background(), []string{"ask", "Which news agency published the claim?"}, envOf(nil), strings.NewReader(""), &out, &errs)
+	err := run(context.Background(), []string{"ask", "Which news agency published the claim?"}, envOf(nil), nil, strings.NewReader(""), &out, &errs)
 	if err != nil {
 		t.Fatalf("run ask: %v", err)
 	}
@@ -124,7 +124,7 @@ func TestAskArgsPlain(t *testing.T) {
 
 func TestUnknownCommand(t *testing.T) {
 	var out, errs bytes.Buffer
-	err := run(context.Background(), []string{"frobnicate"}, envOf(nil), strings.NewReader(""), &out, &errs)
+	err := run(context.Background(), []string{"frobnicate"}, envOf(nil), nil, strings.NewReader(""), &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Errorf("run frobnicate = %v, want an unknown command error", err)
 	}

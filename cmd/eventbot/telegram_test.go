@@ -27,7 +27,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 	defer cancel()
 	var logs bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, env, strings.NewReader(""), &bytes.Buffer{}, &logs) }()
+	go func() { done <- run(ctx, nil, env, nil, strings.NewReader(""), &bytes.Buffer{}, &logs) }()
 
 	srv.PushMessage(42, 7, "private", "Which news agency published the ISIS claim?")
 	calls := srv.WaitFor(t, "sendMessage", 1)

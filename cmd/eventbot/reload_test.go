@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"eventbot/bot/telegramtest"
+)
+
+// lockedBuffer is a log that a test may read while the program writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits until the log holds want, or fails the test.
+func (b *lockedBuffer) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(telegramtest.WaitTimeout)
+	for !strings.Contains(b.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log never said %q:\n%s", want, b.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestHangupReloads sends SIGHUP (a value on the hangup channel) to the
+// running program: a good corpus is reloaded and the result logged; a bad
+// file is reported and the program keeps serving.
+func TestHangupReloads(t *testing.T) {
+	dir := t.TempDir()
+	files, err := filepath.Glob("../../corpus/*.txt")
+	if err != nil || len(files) != 5 {
+		t.Fatalf("bundled articles: %v %v", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := envOf(map[string]string{"CORPUS_DIR": dir, "LOG_LEVEL": "debug"})
+	hangup := make(chan os.Signal, 1)
+	stdin, typing := io.Pipe()
+	var logs lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), nil, env, hangup, stdin, io.Discard, &logs)
+	}()
+
+	logs.waitFor(t, "corpus loaded")
+	article := "---\nid: test-extra\ntitle: Test extra\ndate: 2024-03-30\nlanguage: en\n---\n\nA test paragraph about the Crocus City Hall memorial, long enough to be a passage of its own in the index.\n"
+	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hangup <- os.Interrupt // any value: main sends SIGHUP
+	logs.waitFor(t, "corpus reloaded")
+	if log := logs.String(); !strings.Contains(log, "documents_before=5 documents=6") || !strings.Contains(log, "added=[test-extra]") {
+		t.Errorf("reload log lacks the change:\n%s", log)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "broken.txt"), []byte("no header"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hangup <- os.Interrupt
+	logs.waitFor(t, "reload failed")
+	if log := logs.String(); !strings.Contains(log, "file=broken.txt") || !strings.Contains(log, "documents=6 ") {
+		t.Errorf("failed reload log lacks the bad file or what is still served:\n%s", log)
+	}
+
+	typing.Close() // Ctrl-D: the terminal chat ends
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v, want nil", err)
+		}
+	case <-time.After(telegramtest.WaitTimeout):
+		t.Fatal("run did not return after standard input closed")
+	}
+}
