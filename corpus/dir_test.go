@@ -3,6 +3,7 @@ package corpus
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,18 +28,6 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func sameFiles(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
 func TestDirAdd(t *testing.T) {
 	dir := t.TempDir()
 	d := Dir(dir)
@@ -50,7 +39,7 @@ func TestDirAdd(t *testing.T) {
 		t.Errorf("Add: id %q, want %q", got, want)
 	}
 	want := map[string]string{"sample.txt": good}
-	if got := snapshot(t, dir); !sameFiles(got, want) {
+	if got := snapshot(t, dir); !maps.Equal(got, want) {
 		t.Fatalf("after Add the directory holds %q, want only sample.txt with the bytes sent", keys(got))
 	}
 	docs, err := d.Load()
@@ -63,14 +52,14 @@ func TestDirAdd(t *testing.T) {
 	if _, err := d.Add([]byte(other), false); !errors.Is(err, ErrExists) {
 		t.Errorf("Add of an existing id: %v, want ErrExists", err)
 	}
-	if got := snapshot(t, dir); !sameFiles(got, want) {
+	if got := snapshot(t, dir); !maps.Equal(got, want) {
 		t.Errorf("a refused Add changed the directory: %q", keys(got))
 	}
 	// With replace: replaced.
 	if _, err := d.Add([]byte(other), true); err != nil {
 		t.Fatalf("Add with replace: %v", err)
 	}
-	if got := snapshot(t, dir); !sameFiles(got, map[string]string{"sample.txt": other}) {
+	if got := snapshot(t, dir); !maps.Equal(got, map[string]string{"sample.txt": other}) {
 		t.Errorf("after Add with replace the directory holds %q, want sample.txt with the new bytes", keys(got))
 	}
 }

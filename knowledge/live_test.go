@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -144,7 +145,7 @@ func TestLiveReloadKeepsServingOnBadFile(t *testing.T) {
 	if a := ask(t, l, followUpQuestion); a.Found {
 		t.Errorf("a refused reload served part of the new corpus: %q", a.Text)
 	}
-	if got := dirBytes(t, dir); !maps(got, files) {
+	if got := dirBytes(t, dir); !maps.Equal(got, files) {
 		t.Errorf("a refused reload changed the corpus directory")
 	}
 }
@@ -249,18 +250,6 @@ func dirBytes(t *testing.T, dir string) map[string]string {
 		out[e.Name()] = string(data)
 	}
 	return out
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || v != w {
-			return false
-		}
-	}
-	return true
 }
 
 // BenchmarkReload measures a reload of the bundled corpus and of a
