@@ -3,6 +3,7 @@
 // knowledge base of news articles, citing its sources.
 //
 // A Bot long-polls the Bot API for updates and handles them concurrently;
+// its admins reload and extend the corpus from a private chat (admin.go).
 // Terminal offers the same conversation on a terminal. Both render answers
 // from one layout (render.go): HTML for Telegram, plain text for
 // terminals (PlainText).
@@ -44,8 +45,21 @@ type Config struct {
 	// and then the method, e.g. "http://127.0.0.1:8081/bot%s/%s". Empty
 	// means tgbotapi.APIEndpoint (Telegram's servers).
 	APIEndpoint string
-	// AdminIDs are the Telegram user ids of the bot's administrators.
+	// FileEndpoint is the template of file download addresses, with %s
+	// for the token and then the file_path getFile returns, e.g.
+	// "http://127.0.0.1:8081/file/bot%s/%s". Empty means APIEndpoint
+	// with its "/bot%s/%s" ending replaced by "/file/bot%s/%s", or
+	// tgbotapi.FileEndpoint (Telegram's servers) when it has no such
+	// ending.
+	FileEndpoint string
+	// AdminIDs are the Telegram user ids of the bot's administrators:
+	// only they may use the admin commands (/reload, /add, /stats) and
+	// upload articles, in private chats (see admin.go).
 	AdminIDs []int64
+	// Library lets admins reload and extend the corpus from the chat;
+	// nil means the admin corpus commands reply that they are
+	// unavailable.
+	Library Library
 	// Client makes the HTTP requests. Its Timeout, if any, must be longer
 	// than PollTimeout. Nil means a client with a timeout 15 seconds
 	// longer than PollTimeout.
@@ -88,6 +102,8 @@ type Bot struct {
 	logger *slog.Logger
 	cfg    Config
 	kb     Knowledge
+	// admins holds Config.AdminIDs.
+	admins map[int64]bool
 	// sleep waits between retries; tests replace it.
 	sleep func(context.Context, time.Duration) error
 	// clock times the outbox; tests replace it.
@@ -111,6 +127,12 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	}
 	if strings.Count(cfg.APIEndpoint, "%s") != 2 {
 		return nil, fmt.Errorf("new bot: API endpoint %q: want a template with two %%s", cfg.APIEndpoint)
+	}
+	if cfg.FileEndpoint == "" {
+		cfg.FileEndpoint = fileEndpoint(cfg.APIEndpoint)
+	}
+	if strings.Count(cfg.FileEndpoint, "%s") != 2 {
+		return nil, fmt.Errorf("new bot: file endpoint %q: want a template with two %%s", cfg.FileEndpoint)
 	}
 	if cfg.PollTimeout < 0 {
 		return nil, fmt.Errorf("new bot: negative poll timeout %d", cfg.PollTimeout)
@@ -146,7 +168,21 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	}
 	cfg.Limits = limits
 	cfg.AdminIDs = slices.Clone(cfg.AdminIDs)
-	return &Bot{logger: logger, cfg: cfg, kb: kb, sleep: sleep, clock: realClock{}}, nil
+	admins := make(map[int64]bool, len(cfg.AdminIDs))
+	for _, id := range cfg.AdminIDs {
+		admins[id] = true
+	}
+	return &Bot{logger: logger, cfg: cfg, kb: kb, admins: admins, sleep: sleep, clock: realClock{}}, nil
+}
+
+// fileEndpoint derives the file download template from the API endpoint
+// template: ".../bot%s/%s" becomes ".../file/bot%s/%s", as on Telegram's
+// servers and the local Bot API server. Other templates get Telegram's.
+func fileEndpoint(api string) string {
+	if base, ok := strings.CutSuffix(api, "/bot%s/%s"); ok {
+		return base + "/file/bot%s/%s"
+	}
+	return tgbotapi.FileEndpoint
 }
 
 // Run connects to Telegram and answers updates until ctx is done. Then it
@@ -179,9 +215,14 @@ func (b *Bot) Run(ctx context.Context) error {
 		me:     me,
 		flood:  newFloodGate(b.cfg.Flood),
 		expand: newExpansions(maxExpansions),
+		stats:  newQuestionStats(maxUnanswered),
+		// Admin corpus work may hold up to half the workers, so that
+		// questions always have the other half.
+		adminWork: make(chan struct{}, max(1, b.cfg.Workers/2)),
 	}
 	b.logger.Info("telegram bot running", "username", me.UserName, "workers", b.cfg.Workers)
 	s.setCommands(ctx)
+	s.setAdminCommands(ctx)
 	return s.serve(ctx)
 }
 
@@ -196,6 +237,11 @@ type session struct {
 	flood *floodGate
 	// expand keeps what the buttons under group answers expand to.
 	expand *expansions
+	// stats counts the questions answered, for /stats.
+	stats *questionStats
+	// adminWork holds a token for each admin corpus job (a reload, an
+	// article added) in progress: see admin.go.
+	adminWork chan struct{}
 	// out sends every chat message: see outbox.
 	out *outbox
 }
@@ -206,11 +252,7 @@ type session struct {
 func (s *session) setCommands(ctx context.Context) {
 	for _, lang := range slices.Sorted(maps.Keys(phrasebook)) {
 		p := phrasebook[lang]
-		cfg := tgbotapi.NewSetMyCommands(
-			tgbotapi.BotCommand{Command: "ask", Description: p.AskDescription},
-			tgbotapi.BotCommand{Command: "help", Description: p.HelpDescription},
-			tgbotapi.BotCommand{Command: "sources", Description: p.SourcesDescription},
-		)
+		cfg := tgbotapi.NewSetMyCommands(userCommands(p)...)
 		if lang != defaultLanguage {
 			cfg.LanguageCode = lang
 		}

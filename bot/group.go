@@ -62,6 +62,17 @@ func (s *session) groupRequest(msg *tgbotapi.Message) (question string, d doc, o
 			return "", helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), true
 		case "sources":
 			return "", sourcesDoc(p, s.bot.kb.Sources()), true
+		case "reload", "add", "stats":
+			// Admin commands are for private chats (admin.go). Without
+			// @this_bot they may be another bot's.
+			switch {
+			case !strings.Contains(msg.CommandWithAt(), "@"):
+				return "", nil, false
+			case s.isAdmin(msg.From):
+				return "", textDoc(p.AdminPrivateOnly), true
+			}
+			s.logRefusal(msg, "/"+name)
+			return "", textDoc(p.AdminOnly), true
 		}
 		// An unknown command without @this_bot may be another bot's.
 		if strings.Contains(msg.CommandWithAt(), "@") {

@@ -30,8 +30,9 @@ const (
 	// a question; shorter ones get the example questions.
 	minInlineQuery = 3
 	// inlineCacheTime is how long Telegram may cache results, in
-	// seconds: they depend only on the query, the corpus (fixed while
-	// the bot runs) and, when is_personal is set, the user's language.
+	// seconds: they depend only on the query, the corpus and, when
+	// is_personal is set, the user's language. After an admin's reload
+	// (admin.go), results cached before it may show for this long.
 	inlineCacheTime = 300
 	// inlineRetryCacheTime is the cache time of results given after a
 	// failure, so that the next keystroke asks again. Telegram caches
@@ -76,6 +77,7 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 		s.lookupFailed(ctx, q.ID, err)
 		return inlineFailure(phrasesFor(userLang))
 	}
+	s.stats.record(askedInline, query, a)
 	_, known := phrasebook[a.Language]
 	p := phrasesFor(answerLanguage(a, q.From))
 	cfg := tgbotapi.InlineConfig{

@@ -50,10 +50,20 @@ type phrases struct {
 	SwitchPM       string // inline mode: the button leading to a private chat
 	InlineNotFound string // inline mode: description of the "not covered" result
 
-	// Command descriptions for setMyCommands.
+	// Admin commands (admin.go). AdminOnly refuses them, and article
+	// uploads, to users who are not admins; AdminPrivateOnly tells an
+	// admin who uses one in a group to use a private chat.
+	AdminOnly        string
+	AdminPrivateOnly string
+
+	// Command descriptions for setMyCommands; the admin commands are
+	// shown to admins only.
 	AskDescription     string
 	HelpDescription    string
 	SourcesDescription string
+	ReloadDescription  string
+	AddDescription     string
+	StatsDescription   string
 
 	MonthsOf [12]string // month names after a day: "23 March 2024"
 	Months   [12]string // month names alone: "March 2024"
@@ -102,9 +112,15 @@ var phrasebook = map[string]*phrases{
 		SwitchPM:       "Ask me in a private chat",
 		InlineNotFound: "Try asking another way.",
 
+		AdminOnly:        "Sorry, only the bot's administrators can do that.",
+		AdminPrivateOnly: "Admin commands work only in a private chat with me.",
+
 		AskDescription:     "Ask a question about the attack",
 		HelpDescription:    "What I know and how to ask",
 		SourcesDescription: "The articles I use",
+		ReloadDescription:  "Admin: reload the articles from the corpus directory",
+		AddDescription:     "Admin: add an article (or send it as a file)",
+		StatsDescription:   "Admin: corpus and question statistics",
 
 		MonthsOf: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		Months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
@@ -152,9 +168,15 @@ var phrasebook = map[string]*phrases{
 		SwitchPM:       "Спросить в личном чате",
 		InlineNotFound: "Попробуйте спросить иначе.",
 
+		AdminOnly:        "Извините, это могут делать только администраторы бота.",
+		AdminPrivateOnly: "Команды администратора работают только в личном чате со мной.",
+
 		AskDescription:     "Задать вопрос о теракте",
 		HelpDescription:    "Что я знаю и как спрашивать",
 		SourcesDescription: "Статьи, которые я использую",
+		ReloadDescription:  "Админ: перечитать статьи из каталога корпуса",
+		AddDescription:     "Админ: добавить статью (или отправьте файл)",
+		StatsDescription:   "Админ: статистика корпуса и вопросов",
 
 		MonthsOf: [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
 		Months:   [12]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"},
@@ -199,9 +221,15 @@ var phrasebook = map[string]*phrases{
 		SwitchPM:       "Запитати в особистому чаті",
 		InlineNotFound: "Спробуйте запитати інакше.",
 
+		AdminOnly:        "Вибачте, це можуть робити лише адміністратори бота.",
+		AdminPrivateOnly: "Команди адміністратора працюють лише в особистому чаті зі мною.",
+
 		AskDescription:     "Поставити запитання про теракт",
 		HelpDescription:    "Що я знаю і як питати",
 		SourcesDescription: "Статті, які я використовую",
+		ReloadDescription:  "Адмін: перечитати статті з каталогу корпусу",
+		AddDescription:     "Адмін: додати статтю (або надішліть файл)",
+		StatsDescription:   "Адмін: статистика корпусу та запитань",
 
 		MonthsOf: [12]string{"січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"},
 		Months:   [12]string{"січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень", "вересень", "жовтень", "листопад", "грудень"},

@@ -20,6 +20,8 @@ func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 		return // addressed to another bot
 	case !s.admit(ctx, msg):
 		return // the user asks too fast
+	case msg.Document != nil:
+		s.document(ctx, msg)
 	case !isCommand && strings.TrimSpace(msg.Text) == "":
 		s.reply(ctx, msg, textDoc(p.TextOnly), true)
 	case !isCommand:
@@ -32,6 +34,8 @@ func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 		s.reply(ctx, msg, textDoc(p.AskEmpty), true)
 	case name == "ask":
 		s.answer(ctx, msg, args)
+	case adminCommands[name]:
+		s.admin(ctx, msg, name, args)
 	default:
 		s.reply(ctx, msg, textDoc(p.UnknownCommand), true)
 	}
@@ -98,6 +102,11 @@ func (s *session) lookup(ctx context.Context, msg *tgbotapi.Message, question st
 		return knowledge.Answer{}, false
 	}
 	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", time.Since(start))
+	where := askedGroup
+	if msg.Chat.IsPrivate() {
+		where = askedPrivate
+	}
+	s.stats.record(where, question, a)
 	return a, true
 }
 

@@ -6,6 +6,8 @@
 // (PushMessage, PushInlineQuery, ...), which the bot receives by long
 // polling getUpdates, and then wait for and inspect the calls the bot made
 // (WaitFor, Calls). Failures can be injected per method (Fail, RateLimit).
+// Files stored with AddFile are served by getFile and the file download
+// endpoint (FileURL), as documents sent to the bot are.
 //
 // The server checks what it receives the way Telegram does where it
 // matters for bots: it rejects malformed HTML, over-long messages,
@@ -59,6 +61,7 @@ type Server struct {
 	calls       []*Call
 	failures    map[string][]*Failure
 	files       map[string]storedFile
+	downloads   []string      // file paths requested from the file endpoint
 	changed     chan struct{} // closed and replaced whenever anything happens
 	poll        chan struct{} // closed to end the current long poll with 409
 
@@ -103,6 +106,11 @@ type storedMessage struct {
 type storedFile struct {
 	path string
 	data []byte
+	// size is the file_size getFile and pushed documents report; 0
+	// leaves it out.
+	size int
+	// hold keeps a download open after the data: see HoldOpen.
+	hold bool
 }
 
 // Call is one request the server received.
@@ -226,11 +234,53 @@ func (s *Server) SetMe(u tgbotapi.User) {
 }
 
 // AddFile stores data so that getFile(fileID) reports filePath and the
-// file can be downloaded from FileURL(filePath).
-func (s *Server) AddFile(fileID, filePath string, data []byte) {
+// file can be downloaded from FileURL(filePath). A document with fileID
+// pushed afterwards (WithDocument) carries the file's size, as on
+// Telegram, unless it sets one.
+func (s *Server) AddFile(fileID, filePath string, data []byte, opts ...FileOption) {
+	f := storedFile{path: filePath, data: slices.Clone(data), size: len(data)}
+	for _, opt := range opts {
+		opt(&f)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files[fileID] = storedFile{path: filePath, data: slices.Clone(data)}
+	s.files[fileID] = f
+}
+
+// A FileOption changes a file AddFile stores.
+type FileOption func(*storedFile)
+
+// ReportedSize makes getFile, and the documents pushed afterwards,
+// report n bytes as the file's size, whatever its length; 0 leaves the
+// size out, as Telegram may.
+func ReportedSize(n int) FileOption {
+	return func(f *storedFile) { f.size = n }
+}
+
+// HoldOpen makes a download of the file send its data and then keep the
+// connection open, sending nothing more, until the client gives up or
+// the server closes: a download that never ends.
+func HoldOpen() FileOption {
+	return func(f *storedFile) { f.hold = true }
+}
+
+// Downloads returns the file paths requested from the file endpoint so
+// far, in order, with the right token or not.
+func (s *Server) Downloads() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.downloads)
+}
+
+// AddChat makes chatID, of chatType, a chat the server knows, as if its
+// user had started the bot or the bot had been added to it. Chats that
+// messages were pushed to are known too. setMyCommands refuses the scope
+// of a chat the server doesn't know with "chat not found", as Telegram
+// does.
+func (s *Server) AddChat(chatID int64, chatType string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chats[chatID] = chatType
 }
 
 // Fail makes the next f.Times calls of method fail as f describes.
@@ -313,6 +363,11 @@ func (s *Server) PushMessage(chatID, userID int64, chatType, text string, opts .
 	s.nextMessage++
 	m.MessageID = s.nextMessage
 	s.chats[chatID] = chatType
+	if d := m.Document; d != nil && d.FileSize == 0 {
+		if f, ok := s.files[d.FileID]; ok {
+			d.FileSize = f.size
+		}
+	}
 	s.messages[messageKey{chatID, m.MessageID}] = storedMessage{from: m.From, date: m.Date, text: m.Text, source: m.Text}
 	if r := m.ReplyToMessage; r != nil && r.Chat != nil {
 		if stored, ok := s.messages[messageKey{r.Chat.ID, r.MessageID}]; ok {
@@ -512,6 +567,30 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
 	}
 }
 
+// WaitUntil waits until done, called with all the calls so far (with
+// their Status and Result) whenever anything happens, returns true, and
+// returns those calls. It fails the test, naming what it waited for, if
+// that takes longer than WaitTimeout. Call it from the test's goroutine.
+func (s *Server) WaitUntil(tb testing.TB, what string, done func(calls []Call) bool) []Call {
+	tb.Helper()
+	timer := time.NewTimer(WaitTimeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		calls := s.callsLocked("")
+		changed := s.changed
+		s.mu.Unlock()
+		if done(calls) {
+			return calls
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			tb.Fatalf("telegramtest: waited %v for %s", WaitTimeout, what)
+		}
+	}
+}
+
 // WaitForDone waits until the server has replied to at least n calls of
 // method, successfully or not, and returns all the calls of method so
 // far. Unlike WaitFor, the calls it counts have their Status and Result.
@@ -551,7 +630,7 @@ func (s *Server) notifyLocked() {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
-		s.serveFile(w, rest)
+		s.serveFile(w, r, rest)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
@@ -886,6 +965,27 @@ func (s *Server) setMyCommands(w http.ResponseWriter, c *Call) {
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
 		return
 	}
+	if c.Params.Has("scope") && c.Get("scope") != "null" {
+		var scope tgbotapi.BotCommandScope
+		if err := c.JSON("scope", &scope); err != nil {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: can't parse BotCommandScope JSON object", 0)
+			return
+		}
+		switch scope.Type {
+		case "default", "all_private_chats", "all_group_chats", "all_chat_administrators":
+		case "chat", "chat_administrators", "chat_member":
+			s.mu.Lock()
+			_, known := s.chats[scope.ChatID]
+			s.mu.Unlock()
+			if !known {
+				s.fail(w, c, http.StatusBadRequest, "Bad Request: chat not found", 0)
+				return
+			}
+		default:
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: wrong bot command scope type specified", 0)
+			return
+		}
+	}
 	for _, cmd := range cmds {
 		ok := len(cmd.Command) >= 1 && len(cmd.Command) <= 32
 		for _, b := range []byte(cmd.Command) {
@@ -908,32 +1008,46 @@ func (s *Server) getFile(w http.ResponseWriter, c *Call) {
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
 		return
 	}
-	s.ok(w, c, tgbotapi.File{FileID: id, FileUniqueID: "u" + id, FileSize: len(f.data), FilePath: f.path})
+	s.ok(w, c, tgbotapi.File{FileID: id, FileUniqueID: "u" + id, FileSize: f.size, FilePath: f.path})
 }
 
 // serveFile serves /file/bot<token>/<path>; rest is what follows "/file/bot".
-func (s *Server) serveFile(w http.ResponseWriter, rest string) {
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, rest string) {
 	token, filePath, _ := strings.Cut(rest, "/")
-	if token != s.Token {
-		http.Error(w, "Unauthorized", http.StatusUnauthorized)
-		return
-	}
 	s.mu.Lock()
-	var data []byte
+	s.downloads = append(s.downloads, filePath)
+	s.notifyLocked()
+	var file storedFile
 	found := false
 	for _, f := range s.files {
 		if f.path == filePath {
-			data, found = f.data, true
+			file, found = f, true
 			break
 		}
 	}
 	s.mu.Unlock()
-	if !found {
+	switch {
+	case token != s.Token:
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		return
+	case !found:
 		http.Error(w, "Not Found", http.StatusNotFound)
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Write(data)
+	if !file.hold {
+		w.Header().Set("Content-Length", strconv.Itoa(len(file.data)))
+	}
+	w.Write(file.data)
+	if file.hold {
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+	}
 }
 
 func (s *Server) setStatus(c *Call, status int) {

@@ -233,3 +233,69 @@ func TestUnauthorized(t *testing.T) {
 		t.Errorf("wrong token: %v, want 401", err)
 	}
 }
+
+func TestFileOptions(t *testing.T) {
+	s := NewServer(t, token)
+	api := client(t, s)
+	s.AddFile("F2", "documents/b.txt", []byte("0123456789"), ReportedSize(0))
+	s.AddFile("F3", "documents/c.txt", []byte("abc"), ReportedSize(1<<30))
+	if f, err := api.GetFile(tgbotapi.FileConfig{FileID: "F2"}); err != nil || f.FileSize != 0 {
+		t.Errorf("getFile with the size left out = %+v, %v", f, err)
+	}
+	if f, err := api.GetFile(tgbotapi.FileConfig{FileID: "F3"}); err != nil || f.FileSize != 1<<30 {
+		t.Errorf("getFile with a reported size = %+v, %v", f, err)
+	}
+	id := s.PushMessage(1, 1, "private", "", WithDocument("F3", "c.txt", "text/plain"))
+	if u, _ := s.Update(id); u.Message == nil || u.Message.Document == nil || u.Message.Document.FileSize != 1<<30 {
+		t.Errorf("pushed document %+v, want the reported size", u.Message)
+	}
+
+	resp, err := http.Get(strings.Replace(s.FileURL("documents/b.txt"), token, "1:wrong", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("download with a wrong token: %s, want 401", resp.Status)
+	}
+	if got, want := s.Downloads(), []string{"documents/b.txt"}; !slices.Equal(got, want) {
+		t.Errorf("Downloads() = %q, want %q", got, want)
+	}
+}
+
+func TestHoldOpen(t *testing.T) {
+	s := NewServer(t, token)
+	s.AddFile("F", "documents/endless.txt", []byte("some data"), HoldOpen())
+	resp, err := http.Get(s.FileURL("documents/endless.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 9)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != "some data" {
+		t.Errorf("read %q, %v; want the data first", buf, err)
+	}
+	// The download does not end: the body is closed without reaching EOF,
+	// which the server sees as the client giving up.
+	resp.Body.Close()
+}
+
+func TestCommandScopes(t *testing.T) {
+	s := NewServer(t, token)
+	api := client(t, s)
+	s.AddChat(501, "private")
+	cmd := tgbotapi.BotCommand{Command: "stats", Description: "Stats"}
+	if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(501), cmd)); err != nil {
+		t.Errorf("scope of a known chat: %v", err)
+	}
+	_, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(502), cmd))
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != http.StatusBadRequest || !strings.Contains(apiErr.Message, "chat not found") {
+		t.Errorf("scope of an unknown chat: %v, want 400 chat not found", err)
+	}
+	if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllPrivateChats(), cmd)); err != nil {
+		t.Errorf("scope all_private_chats: %v", err)
+	}
+	if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: "bogus"}, cmd)); err == nil {
+		t.Errorf("a bogus scope was accepted")
+	}
+}

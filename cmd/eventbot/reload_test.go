@@ -101,3 +101,63 @@ func TestHangupReloads(t *testing.T) {
 		t.Fatal("run did not return after standard input closed")
 	}
 }
+
+// TestTelegramAdminReload runs the whole program as a Telegram bot: an
+// admin's /reload after a new article file reaches CORPUS_DIR swaps in
+// the new corpus; a non-admin's is refused.
+func TestTelegramAdminReload(t *testing.T) {
+	const token = "123456:TEST-admin-token"
+	srv := telegramtest.NewServer(t, token)
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../corpus/*.txt")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := envOf(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    token,
+		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"CORPUS_DIR":            dir,
+		"BOT_ADMIN_IDS":         "7",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs lockedBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, env, nil, strings.NewReader(""), io.Discard, &logs) }()
+
+	// Once the bot answers, its corpus is loaded: then add the article.
+	srv.PushMessage(7, 7, "private", "/start")
+	srv.WaitFor(t, "sendMessage", 1)
+	article := "---\nid: test-extra\ntitle: Test extra\ndate: 2024-03-30\nlanguage: en\n---\n\nA test paragraph about the Crocus City Hall memorial, long enough to be a passage of its own in the index.\n"
+	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv.PushMessage(99, 99, "private", "/reload")
+	srv.PushMessage(7, 7, "private", "/reload")
+	calls := srv.WaitFor(t, "sendMessage", 3)[1:]
+	replies := map[int64]string{}
+	for _, c := range calls {
+		replies[c.Int("chat_id")] = c.Get("text")
+	}
+	if got := replies[7]; !strings.Contains(got, "Documents: 5 → 6") {
+		t.Errorf("admin /reload reply = %q, want documents 5 → 6", got)
+	}
+	if got := replies[99]; strings.Contains(got, "Documents") || got == "" {
+		t.Errorf("non-admin /reload reply = %q, want a refusal", got)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v, want nil", err)
+		}
+	case <-time.After(telegramtest.WaitTimeout):
+		t.Fatal("run did not stop")
+	}
+}

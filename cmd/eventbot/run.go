@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 	if cfg.token == "" {
 		return bot.Terminal(ctx, logger, kb, stdin, stdout)
 	}
-	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs}, kb)
+	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb}, kb)
 	if err != nil {
 		return err
 	}
