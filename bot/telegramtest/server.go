@@ -549,22 +549,8 @@ func (s *Server) callsLocked(method string) []Call {
 // than WaitTimeout. Call it from the test's goroutine.
 func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
 	tb.Helper()
-	timer := time.NewTimer(WaitTimeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		calls := s.callsLocked(method)
-		changed := s.changed
-		s.mu.Unlock()
-		if len(calls) >= n {
-			return calls
-		}
-		select {
-		case <-changed:
-		case <-timer.C:
-			tb.Fatalf("telegramtest: waited %v for %d %s calls, got %d", WaitTimeout, n, method, len(calls))
-		}
-	}
+	what := fmt.Sprintf("%d %s calls", n, method)
+	return s.wait(tb, method, what, func(calls []Call) bool { return len(calls) >= n })
 }
 
 // WaitUntil waits until done, called with all the calls so far (with
@@ -573,22 +559,7 @@ func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
 // that takes longer than WaitTimeout. Call it from the test's goroutine.
 func (s *Server) WaitUntil(tb testing.TB, what string, done func(calls []Call) bool) []Call {
 	tb.Helper()
-	timer := time.NewTimer(WaitTimeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		calls := s.callsLocked("")
-		changed := s.changed
-		s.mu.Unlock()
-		if done(calls) {
-			return calls
-		}
-		select {
-		case <-changed:
-		case <-timer.C:
-			tb.Fatalf("telegramtest: waited %v for %s", WaitTimeout, what)
-		}
-	}
+	return s.wait(tb, "", what, done)
 }
 
 // WaitForDone waits until the server has replied to at least n calls of
@@ -598,6 +569,22 @@ func (s *Server) WaitUntil(tb testing.TB, what string, done func(calls []Call) b
 // the test's goroutine.
 func (s *Server) WaitForDone(tb testing.TB, method string, n int) []Call {
 	tb.Helper()
+	what := fmt.Sprintf("replies to %d %s calls", n, method)
+	return s.wait(tb, method, what, func(calls []Call) bool {
+		replied := 0
+		for _, c := range calls {
+			if c.Status != 0 {
+				replied++
+			}
+		}
+		return replied >= n
+	})
+}
+
+// wait waits until done holds for the calls of method ("" for all) and
+// returns them, or fails the test after WaitTimeout, naming what.
+func (s *Server) wait(tb testing.TB, method, what string, done func(calls []Call) bool) []Call {
+	tb.Helper()
 	timer := time.NewTimer(WaitTimeout)
 	defer timer.Stop()
 	for {
@@ -605,19 +592,13 @@ func (s *Server) WaitForDone(tb testing.TB, method string, n int) []Call {
 		calls := s.callsLocked(method)
 		changed := s.changed
 		s.mu.Unlock()
-		done := 0
-		for _, c := range calls {
-			if c.Status != 0 {
-				done++
-			}
-		}
-		if done >= n {
+		if done(calls) {
 			return calls
 		}
 		select {
 		case <-changed:
 		case <-timer.C:
-			tb.Fatalf("telegramtest: waited %v for replies to %d %s calls, got %d", WaitTimeout, n, method, done)
+			tb.Fatalf("telegramtest: waited %v for %s, got %d calls", WaitTimeout, what, len(calls))
 		}
 	}
 }

@@ -44,10 +44,9 @@ func (b *lockedBuffer) waitFor(t *testing.T, want string) {
 	}
 }
 
-// TestHangupReloads sends SIGHUP (a value on the hangup channel) to the
-// running program: a good corpus is reloaded and the result logged; a bad
-// file is reported and the program keeps serving.
-func TestHangupReloads(t *testing.T) {
+// corpusCopy returns a directory holding copies of the bundled articles.
+func corpusCopy(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	files, err := filepath.Glob("../../corpus/*.txt")
 	if err != nil || len(files) != 5 {
@@ -62,6 +61,17 @@ func TestHangupReloads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// testArticle is test data: an article no bundled one duplicates.
+const testArticle = "---\nid: test-extra\ntitle: Test extra\ndate: 2024-03-30\nlanguage: en\n---\n\nA test paragraph about the Crocus City Hall memorial, long enough to be a passage of its own in the index.\n"
+
+// TestHangupReloads sends SIGHUP (a value on the hangup channel) to the
+// running program: a good corpus is reloaded and the result logged; a bad
+// file is reported and the program keeps serving.
+func TestHangupReloads(t *testing.T) {
+	dir := corpusCopy(t)
 	env := envOf(map[string]string{"CORPUS_DIR": dir, "LOG_LEVEL": "debug"})
 	hangup := make(chan os.Signal, 1)
 	stdin, typing := io.Pipe()
@@ -72,8 +82,7 @@ func TestHangupReloads(t *testing.T) {
 	}()
 
 	logs.waitFor(t, "corpus loaded")
-	article := "---\nid: test-extra\ntitle: Test extra\ndate: 2024-03-30\nlanguage: en\n---\n\nA test paragraph about the Crocus City Hall memorial, long enough to be a passage of its own in the index.\n"
-	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(article), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(testArticle), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	hangup <- os.Interrupt // any value: main sends SIGHUP
@@ -108,17 +117,7 @@ func TestHangupReloads(t *testing.T) {
 func TestTelegramAdminReload(t *testing.T) {
 	const token = "123456:TEST-admin-token"
 	srv := telegramtest.NewServer(t, token)
-	dir := t.TempDir()
-	files, _ := filepath.Glob("../../corpus/*.txt")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := corpusCopy(t)
 	env := envOf(map[string]string{
 		"TELEGRAM_BOT_TOKEN":    token,
 		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
@@ -134,8 +133,7 @@ func TestTelegramAdminReload(t *testing.T) {
 	// Once the bot answers, its corpus is loaded: then add the article.
 	srv.PushMessage(7, 7, "private", "/start")
 	srv.WaitFor(t, "sendMessage", 1)
-	article := "---\nid: test-extra\ntitle: Test extra\ndate: 2024-03-30\nlanguage: en\n---\n\nA test paragraph about the Crocus City Hall memorial, long enough to be a passage of its own in the index.\n"
-	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(article), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "test-extra.txt"), []byte(testArticle), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	srv.PushMessage(99, 99, "private", "/reload")
