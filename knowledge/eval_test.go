@@ -195,6 +195,10 @@ func TestDevSet(t *testing.T) {
 	variants := evaluate(t, b, readEval(t, "testdata/variants.jsonl"), &vmiss)
 	t.Logf("variants set: %v", variants)
 	t.Logf("variants misses:\n%s", vmiss.String())
+	var pmiss strings.Builder
+	probe := evaluate(t, b, readEval(t, "testdata/probe.jsonl"), &pmiss)
+	t.Logf("probe set: %v", probe)
+	t.Logf("probe misses:\n%s", pmiss.String())
 	for _, f := range []struct {
 		name                 string
 		got                  score
@@ -203,6 +207,7 @@ func TestDevSet(t *testing.T) {
 		{"dev", s, 31, 3},
 		{"hard", hard, 34, 13},
 		{"variants", variants, 45, 7},
+		{"probe", probe, 21, 3},
 	} {
 		if f.got.supported < f.supported || f.got.abstained < f.abstained {
 			t.Errorf("%s set: supported %d, abstained %d; want at least %d and %d", f.name, f.got.supported, f.got.abstained, f.supported, f.abstained)

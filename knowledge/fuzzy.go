@@ -21,9 +21,9 @@ func (b *Base) correct(word string) string {
 }
 
 // closest returns the key of vocab closest in spelling to word, or "" when
-// none is close enough. Short words are not corrected (too many near
-// neighbours); longer ones allow one edit per five letters, two at most,
-// and a transposition counts as one edit. Among equally close keys, the
+// none is close enough. Words under four letters are not corrected (too
+// many near neighbours); longer ones allow one edit per five letters, two
+// at most, and a transposition counts as one edit. Among equally close keys, the
 // commonest wins.
 func closest(word string, vocab map[string]int) string {
 	n := utf8.RuneCountInString(word)

@@ -20,6 +20,10 @@ var lexiconFiles embed.FS
 type lexicon struct {
 	// groups are sets of interchangeable English words and phrases.
 	groups [][]string
+	// short are the members of at most three letters ("us", "is"): in a
+	// question they stand for their group only when written in capitals,
+	// since other words stem to them ("used" to "us").
+	short map[string]bool
 	// foreign maps a language ("ru", "uk") to its entries.
 	foreign map[string]*foreignLexicon
 	// event lists the terms that mark an article about the event.
@@ -50,12 +54,15 @@ func (f *foreignLexicon) english(word string) []string {
 }
 
 func loadLexicon(fsys fs.FS) (*lexicon, error) {
-	lx := &lexicon{foreign: map[string]*foreignLexicon{}}
+	lx := &lexicon{foreign: map[string]*foreignLexicon{}, short: map[string]bool{}}
 	err := eachLine(fsys, "lexicon/en.txt", func(section, line string) error {
 		var g []string
 		for _, m := range strings.Split(line, "|") {
 			if m = strings.ToLower(strings.TrimSpace(m)); m != "" {
 				g = append(g, m)
+				if len(m) <= 3 && !strings.Contains(m, " ") {
+					lx.short[m] = true
+				}
 			}
 		}
 		if len(g) < 2 {

@@ -67,6 +67,8 @@ var frameWords = map[string]bool{
 	"long": true, "old": true, "tall": true, "did": true, "doe": true, "get": true, "number": true,
 	// Modal verbs hedge a question without saying what it is about.
 	"might": true, "mai": true, "must": true, "shall": true, "can": true,
+	// Nor do indefinite pronouns, or the noun of "what kind of X".
+	"anyth": true, "someth": true, "everyth": true, "kind": true, "type": true, "sort": true,
 }
 
 var (
@@ -166,7 +168,14 @@ func focusTerm(ws []string, terms func(string) []string) string {
 	for i := 0; i+1 < len(ws) && i < 4; i++ {
 		switch strings.ToLower(ws[i]) {
 		case "what", "which":
-			if ts := terms(ws[i+1]); len(ts) == 1 && !frameWords[ts[0]] {
+			j := i + 1
+			// "what kind of rifles" asks for rifles.
+			if j+2 < len(ws) && strings.EqualFold(ws[j+1], "of") {
+				if ts := terms(ws[j]); len(ts) == 1 && frameWords[ts[0]] {
+					j += 2
+				}
+			}
+			if ts := terms(ws[j]); len(ts) == 1 && !frameWords[ts[0]] {
 				return ts[0]
 			}
 			return ""
@@ -251,6 +260,9 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 					continue
 				}
 				key := strings.Join(phrase[i:i+n], " ")
+				if n == 1 && b.lexicon.short[key] {
+					continue // "used" stems to "us"; only "US" is the US
+				}
 				key = strings.TrimPrefix(key, "\x00")
 				g := b.groupOf(key)
 				if g < 0 {
@@ -258,6 +270,9 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 				}
 				for j := i; j < i+n; j++ {
 					used[j] = true
+				}
+				if b.frameGroup(g) {
+					continue // "take place" says no more than "happen"
 				}
 				q.concepts = append(q.concepts, b.newConcept(b.groups[g]))
 			}
@@ -332,6 +347,17 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 	q.concepts = out
 }
 
+// frameGroup reports whether a synonym group only frames a question: one
+// of its members is a frame word.
+func (b *Base) frameGroup(g int) bool {
+	for _, seq := range b.groups[g] {
+		if len(seq) == 1 && frameWords[seq[0]] {
+			return true
+		}
+	}
+	return false
+}
+
 // asksForWords reports whether a concept is a verb of speech.
 func asksForWords(cs []concept) bool {
 	for _, c := range cs {
@@ -387,6 +413,13 @@ func (b *Base) seqWeight(seq []string) (float64, bool) {
 func (b *Base) spell(w string) []string {
 	ts := b.terms(w)
 	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || frameWords[ts[0]] || !b.enabled(Fuzzy) {
+		return ts
+	}
+	// Short words are corrected only when capitalised, as names are
+	// ("Sity"): too many common short words are one edit apart ("take",
+	// "fake").
+	r, _ := utf8.DecodeRuneInString(w)
+	if utf8.RuneCountInString(w) < 5 && !unicode.IsUpper(r) {
 		return ts
 	}
 	if c := b.correct(strings.ToLower(w)); c != "" {

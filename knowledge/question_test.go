@@ -37,6 +37,34 @@ func TestQuestionKind(t *testing.T) {
 	}
 }
 
+// TestConcepts checks what a question is taken to be about.
+func TestConcepts(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		q        string
+		focus    string
+		concepts []string // each concept's first alternative, in order
+	}{
+		// "take place" frames the question as "happen" does.
+		{"When did the attack take place?", "", []string{"attack"}},
+		// "used" stems to "us", which is then the verb, not the US;
+		// "kind of" is a frame.
+		{"What kind of rifles were used?", "rifl", []string{"weapon", "us"}},
+		{"What did the US say?", "", []string{"unit state", "said"}},
+		// "died" stems to "di": still the group of the dead.
+		{"How many people died?", "", []string{"kill", "peopl"}},
+	} {
+		q := b.analyse(tt.q)
+		var got []string
+		for _, c := range q.concepts {
+			got = append(got, strings.Join(c.alts[0], " "))
+		}
+		if q.focus != tt.focus || !slices.Equal(got, tt.concepts) {
+			t.Errorf("analyse(%q): focus %q, concepts %q; want %q, %q", tt.q, q.focus, got, tt.focus, tt.concepts)
+		}
+	}
+}
+
 func TestSlavic(t *testing.T) {
 	b := bundledBase(t)
 	for _, tt := range []struct{ q, want string }{
@@ -61,6 +89,8 @@ func TestSpell(t *testing.T) {
 		{"threten", []string{"threaten"}}, // no written form is close: the stem is
 		{"Krasnagorsk", []string{"krasnogorsk"}},
 		{"might", []string{"might"}}, // a frame word, never "night"
+		{"take", []string{"take"}},   // short and lower-case: never "fake"
+		{"Sity", []string{"citi"}},   // short but capitalised, as names are
 		{"weapons", []string{"weapon"}},
 	} {
 		if got := b.spell(tt.word); !slices.Equal(got, tt.want) {

@@ -30,6 +30,10 @@ const (
 	// ("which network") counts when the sentence names an instance of
 	// that kind ("CBS News") rather than the word itself.
 	instanceShare = 1.0
+	// conflictMargin is how far below the best sentence's score another
+	// article's count may be and still be reported: a later article may
+	// not repeat the question's context ("in the Crocus attack").
+	conflictMargin = 0.5
 )
 
 // termStats holds passage frequencies of analysed terms, for idf weights.
@@ -59,6 +63,7 @@ type sentenceInfo struct {
 	places  map[string]bool // terms of capitalised words after in, at, near...
 	reason  bool
 	manner  bool
+	stance  bool // affirms or denies: "denied", "confirmed"
 	quoted  int  // runes of the longest quotation
 	speech  bool // reported speech: "said that", "told"
 }
@@ -80,6 +85,7 @@ var (
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
 	// mannerRE finds a means: "with gasoline", "threw a grenade".
 	mannerRE = regexp.MustCompile(`(?i)\b(?:with|using|used|threw|throwing|by means of|via)\b`)
+	stanceRE = regexp.MustCompile(`(?i)\b(?:denied|denies|deny|rejected|rejects|refuted|dismissed|confirmed|confirms|admitted)\b`)
 	quoteRE  = regexp.MustCompile(`“[^”]*”|"[^"]*"|«[^»]*»`)
 	speechRE = regexp.MustCompile(`(?i)\b(?:said|says|say|told|telling|stated|warned|urged|advised|called on|asked)\b`)
 	// demonymRE matches adjectives of nationality, which name no place
@@ -120,6 +126,7 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 	}
 	info.speech = speechRE.MatchString(s)
 	info.reason = reasonRE.MatchString(s)
+	info.stance = stanceRE.MatchString(s)
 	info.manner = mannerRE.MatchString(s)
 	return info
 }
@@ -369,6 +376,10 @@ func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool,
 		if info.manner {
 			return 0.1, nil
 		}
+	case qYesNo:
+		if info.stance {
+			return 0.1, nil
+		}
 	case qQuote:
 		switch {
 		case info.quoted >= 30:
@@ -419,7 +430,7 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 	seenDoc := map[int]bool{}
 	top := cands[0].score
 	for _, c := range cands {
-		if c.number == nil || c.coverage < minCoverage || c.score < top-0.35 {
+		if c.number == nil || c.coverage < minCoverage || c.score < top-conflictMargin {
 			continue
 		}
 		d := b.passages[c.passage].doc
