@@ -155,3 +155,25 @@ func TestUnknownWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAbstainsWithoutTheKind checks that a sentence sharing the question's
+// words but not holding the kind of answer asked for is no answer: with
+// answer types it abstains, without them it answers wrongly.
+func TestAbstainsWithoutTheKind(t *testing.T) {
+	const q = "How many exits does the hall have?" // the articles never say
+	for _, tt := range []struct {
+		opts      Options
+		wantFound bool
+	}{
+		{Options{}, false},
+		{Options{Disable: AnswerTypes}, true},
+	} {
+		a, err := bundledBaseWith(t, tt.opts).Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Found != tt.wantFound {
+			t.Errorf("with techniques off %b: Answer(%q) found=%v %q; want found=%v", tt.opts.Disable, q, a.Found, a.Text, tt.wantFound)
+		}
+	}
+}

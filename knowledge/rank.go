@@ -75,7 +75,7 @@ type numberAt struct {
 }
 
 var (
-	numberRE = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|about|around|nearly|almost|some|up to|roughly|approximately)\s+)?(\d[\d,.]*(?:-\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens|hundreds|thousands)\b`)
+	numberRE = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|about|around|nearly|almost|some|up to|roughly|approximately)\s+)?(\d[\d,.]*(?:-\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds|thousands|decades?)\b`)
 	// exactDateRE finds a day of a month ("March 7", "22 March");
 	// dateRE any mention of a time.
 	months      = `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
@@ -172,7 +172,7 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 		return Answer{}, err
 	}
 	cands := b.rank(q, hits)
-	if len(cands) == 0 || cands[0].coverage < minCoverage {
+	if len(cands) == 0 || cands[0].coverage < minCoverage || !b.holdsKind(q, cands[0]) {
 		return a, nil
 	}
 	a.Found = true
@@ -315,6 +315,25 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 		}
 	}
 	return false
+}
+
+// holdsKind reports whether the best sentence holds an answer of the kind
+// asked for, where a kind demands one: a how-many answer needs a number
+// that counts what was asked, a when answer a time. A sentence that only
+// shares the question's words ("crawl towards the exits" for "how many
+// exits") is no answer.
+func (b *Base) holdsKind(q question, best candidate) bool {
+	if !b.enabled(AnswerTypes) {
+		return true
+	}
+	info := &b.passages[best.passage].info[best.sentence]
+	switch q.kind {
+	case qHowMany:
+		return best.number != nil || (len(info.numbers) > 0 && q.language != "en")
+	case qWhen:
+		return info.date
+	}
+	return true
 }
 
 // namesInstance reports whether a sentence names a thing of the kind the
