@@ -14,7 +14,8 @@ func (b *Base) correct(word string) string {
 	if c := closest(word, b.spelling); c != "" {
 		return c
 	}
-	if ts := b.terms(word); len(ts) == 1 {
+	// A stem under five letters has too many neighbours ("pass", "mass").
+	if ts := b.terms(word); len(ts) == 1 && utf8.RuneCountInString(ts[0]) >= 5 {
 		return closest(ts[0], b.stats.df)
 	}
 	return ""

@@ -67,8 +67,11 @@ var frameWords = map[string]bool{
 	"long": true, "old": true, "tall": true, "did": true, "doe": true, "get": true, "number": true,
 	// Modal verbs hedge a question without saying what it is about.
 	"might": true, "mai": true, "must": true, "shall": true, "can": true,
-	// Nor do indefinite pronouns, or the noun of "what kind of X".
+	// Nor do indefinite pronouns, the noun of "what kind of X", and
+	// adverbs and connectives the stop list lacks.
 	"anyth": true, "someth": true, "everyth": true, "kind": true, "type": true, "sort": true,
+	"will": true, "still": true, "despit": true, "accord": true, "even": true, "yet": true,
+	"alreadi": true, "ever": true, "realli": true, "actual": true,
 }
 
 var (
