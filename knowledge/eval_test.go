@@ -195,6 +195,10 @@ func TestDevSet(t *testing.T) {
 	variants := evaluate(t, b, readEval(t, "testdata/variants.jsonl"), &vmiss)
 	t.Logf("variants set: %v", variants)
 	t.Logf("variants misses:\n%s", vmiss.String())
+	var p2miss strings.Builder
+	probe2 := evaluate(t, b, readEval(t, "testdata/probe2.jsonl"), &p2miss)
+	t.Logf("probe2 set: %v", probe2)
+	t.Logf("probe2 misses:\n%s", p2miss.String())
 	var pmiss strings.Builder
 	probe := evaluate(t, b, readEval(t, "testdata/probe.jsonl"), &pmiss)
 	t.Logf("probe set: %v", probe)
@@ -208,6 +212,7 @@ func TestDevSet(t *testing.T) {
 		{"hard", hard, 34, 13},
 		{"variants", variants, 45, 7},
 		{"probe", probe, 21, 11},
+		{"probe2", probe2, 32, 5},
 	} {
 		if f.got.supported < f.supported || f.got.abstained < f.abstained {
 			t.Errorf("%s set: supported %d, abstained %d; want at least %d and %d", f.name, f.got.supported, f.got.abstained, f.supported, f.abstained)

@@ -57,6 +57,7 @@ type question struct {
 	language string
 	kind     qtype
 	focus    string // the noun of "what X", "which X": the answer names one
+	counting bool   // asks for a count ("how many", "death toll"), not a measure
 	concepts []concept
 }
 
@@ -149,6 +150,7 @@ func (b *Base) slavic(text string) string {
 func (b *Base) analyseEnglish(q *question) {
 	ws := words(q.text)
 	q.kind = questionKind(ws)
+	q.counting = counting(ws)
 	q.focus = focusTerm(ws, b.terms)
 	var phrase []string // the question's terms, in order
 	for _, w := range ws {
@@ -199,6 +201,33 @@ var kindNouns = map[string]qtype{
 	"number": qHowMany,
 }
 
+// counting reports whether words ask for a count, which may be a running
+// total that later reports revise, rather than a measure ("how far").
+func counting(ws []string) bool {
+	for i, w := range ws {
+		switch strings.ToLower(w) {
+		case "toll", "number", "count":
+			return true
+		case "how":
+			if i+1 < len(ws) && (strings.EqualFold(ws[i+1], "many") || strings.EqualFold(ws[i+1], "much")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kindNoun looks up a noun, singular or plural ("countries"), in kindNouns.
+func kindNoun(w string) (qtype, bool) {
+	w = strings.ToLower(w)
+	for _, form := range []string{w, strings.TrimSuffix(w, "s"), strings.TrimSuffix(w, "ies") + "y"} {
+		if k, ok := kindNouns[form]; ok {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
 // questionKind reads the kind of question from its first words.
 func questionKind(ws []string) qtype {
 	for i, w := range ws {
@@ -225,7 +254,13 @@ func questionKind(ws []string) qtype {
 		case "what", "which":
 			// The noun asked for may follow a modifier: "which TV network".
 			for _, n := range ws[i+1 : min(i+3, len(ws))] {
-				if k, ok := kindNouns[strings.ToLower(n)]; ok {
+				if k, ok := kindNoun(n); ok {
+					return k
+				}
+			}
+			// "What is the death toll", "what is the distance".
+			for _, n := range ws[i+1:] {
+				if k, ok := phraseKinds[strings.ToLower(n)]; ok && k == qHowMany {
 					return k
 				}
 			}
@@ -247,7 +282,7 @@ func questionKind(ws []string) qtype {
 // phraseKinds are nouns that give the kind of a question without a
 // question word.
 var phraseKinds = map[string]qtype{
-	"toll": qHowMany, "count": qHowMany, "number": qHowMany,
+	"toll": qHowMany, "count": qHowMany, "number": qHowMany, "distance": qHowMany,
 	"date": qWhen, "location": qWhere,
 }
 
@@ -493,6 +528,7 @@ func (b *Base) analyseForeign(q *question) {
 	if !kindSet {
 		// "какое агентство" reads as "what agency": a question of who.
 		q.kind = questionKind(english)
+		q.counting = counting(english)
 	}
 	b.addConcepts(q, append(phrase, unknown...))
 }

@@ -26,6 +26,9 @@ func TestQuestionKind(t *testing.T) {
 		{"What did the US embassy alert advise?", qQuote},
 		{"What did Emmanuel Macron say?", qQuote},
 		{"What weapons did the attackers use?", qWhat},
+		{"What is the distance between Bryansk and Moscow?", qHowMany},
+		{"What is the death toll of the attack?", qHowMany},
+		{"In which countries is ISIS-K active?", qWhere},
 		{"Did Ukraine deny involvement?", qYesNo},
 		{"Какое агентство опубликовало заявление?", qWho},
 		{"Сколько человек погибло?", qHowMany},
@@ -64,6 +67,20 @@ func TestConcepts(t *testing.T) {
 		if q.focus != tt.focus || !slices.Equal(got, tt.concepts) {
 			t.Errorf("analyse(%q): focus %q, concepts %q; want %q, %q", tt.q, q.focus, got, tt.focus, tt.concepts)
 		}
+	}
+}
+
+// TestDatesAreNotCounts checks that the day of a date is not taken for a
+// count: "on March 22, 40 people" counts 40.
+func TestDatesAreNotCounts(t *testing.T) {
+	b := bundledBase(t)
+	info := b.sentenceInfo("On March 22, at least 40 people were killed; on 23 March, 70.")
+	var got []string
+	for _, n := range info.numbers {
+		got = append(got, n.value)
+	}
+	if want := []string{"40", "70"}; !slices.Equal(got, want) {
+		t.Errorf("numbers = %q, want %q", got, want)
 	}
 }
 

@@ -34,6 +34,9 @@ const (
 	// article's count may be and still be reported: a later article may
 	// not repeat the question's context ("in the Crocus attack").
 	conflictMargin = 0.5
+	// conflictCoverage is the least coverage of a sentence that counts
+	// the same thing as the best answer, for it to be reported.
+	conflictCoverage = 0.3
 )
 
 // termStats holds passage frequencies of analysed terms, for idf weights.
@@ -101,7 +104,11 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 		t := string(tok.Term)
 		info.terms[t] = append(info.terms[t], tok.Start)
 	}
+	dates := exactDateRE.FindAllStringIndex(s, -1)
 	for _, m := range numberRE.FindAllStringSubmatchIndex(s, -1) {
+		if inSpans(m[4], dates) {
+			continue // the day of a date ("March 22") counts nothing
+		}
 		info.numbers = append(info.numbers, numberAt{start: m[4], end: m[5], text: s[m[0]:m[1]], value: s[m[4]:m[5]]})
 	}
 	info.date = dateRE.MatchString(s)
@@ -131,6 +138,15 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 	return info
 }
 
+func inSpans(i int, spans [][]int) bool {
+	for _, sp := range spans {
+		if sp[0] <= i && i < sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // carries reports whether the term offsets hold alt, and where.
 func carries(terms map[string][]int, alt []string) (int, bool) {
 	if len(alt) == 0 {
@@ -156,6 +172,14 @@ type candidate struct {
 	coverage float64 // share of the question's weight carried
 	score    float64 // coverage plus answer-kind evidence
 	number   *numberAt
+	counts   int // the concept number counts, for a how-many question
+}
+
+// A unit is where a sentence carries one of the question's concepts: a
+// number next to it counts it.
+type unit struct {
+	pos     int // byte offset in the sentence
+	concept int // index into question.concepts
 }
 
 // Answer answers question from the corpus. User text is never parsed as
@@ -176,7 +200,7 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 		return a, nil
 	}
 	a.Found = true
-	if q.kind == qHowMany && b.enabled(Conflicts) {
+	if q.counting && b.enabled(Conflicts) {
 		if text, cites, ok := b.conflict(q, cands); ok {
 			a.Text, a.Citations = text, cites
 			return a, nil
@@ -273,14 +297,14 @@ func (b *Base) rank(q question, hits []int) []candidate {
 			info := &p.info[si]
 			instance := namesInstance(q.kind, info, questionTerms)
 			var carried float64
-			var unitAt []int
-			for _, c := range q.concepts {
+			var units []unit
+			for ci, c := range q.concepts {
 				found := false
 				for _, alt := range c.alts {
 					if pos, ok := carries(info.terms, alt); ok {
 						found = true
 						if !(len(alt) == 1 && countNouns[alt[0]]) {
-							unitAt = append(unitAt, pos)
+							units = append(units, unit{pos, ci})
 						}
 						break
 					}
@@ -297,9 +321,9 @@ func (b *Base) rank(q question, hits []int) []candidate {
 			cand := candidate{passage: pi, sentence: si, coverage: carried / total}
 			cand.score = cand.coverage + 0.02/float64(rank+1)
 			if b.enabled(AnswerTypes) {
-				bonus, num := kindEvidence(q, info, questionTerms, unitAt)
+				bonus, num, counts := kindEvidence(q, info, questionTerms, units)
 				cand.score += bonus
-				cand.number = num
+				cand.number, cand.counts = num, counts
 			}
 			out = append(out, cand)
 		}
@@ -361,62 +385,64 @@ func hasNew(set, known map[string]bool) bool {
 // kindEvidence scores how well a sentence holds the kind of answer the
 // question wants, beyond the question's own words. For a how-many
 // question it also returns the number that counts what was asked.
-func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, unitAt []int) (float64, *numberAt) {
+func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []unit) (float64, *numberAt, int) {
 	switch q.kind {
 	case qHowMany:
-		if n := countedNumber(info.numbers, unitAt); n != nil {
-			return 0.3, n
+		if n, counts := countedNumber(info.numbers, units); n != nil {
+			return 0.3, n, counts
 		}
 		if len(info.numbers) > 0 {
-			return 0.1, nil
+			return 0.1, nil, -1
 		}
-		return -0.1, nil
+		return -0.1, nil, -1
 	case qWhen:
 		if info.exact {
-			return 0.35, nil
+			return 0.35, nil, -1
 		}
 		if info.date {
-			return 0.15, nil
+			return 0.15, nil, -1
 		}
-		return -0.1, nil
+		return -0.1, nil, -1
 	case qWhere:
 		if hasNew(info.places, questionTerms) {
-			return 0.25, nil
+			return 0.25, nil, -1
 		}
 	case qWho:
 		if hasNew(info.names, questionTerms) {
-			return 0.15, nil
+			return 0.15, nil, -1
 		}
 	case qWhy:
 		if info.reason {
-			return 0.2, nil
+			return 0.2, nil, -1
 		}
 	case qHow:
 		if info.manner {
-			return 0.1, nil
+			return 0.1, nil, -1
 		}
 	case qYesNo:
 		if info.stance {
-			return 0.1, nil
+			return 0.1, nil, -1
 		}
 	case qQuote:
 		switch {
 		case info.quoted >= 30:
-			return 0.15, nil
+			return 0.15, nil, -1
 		case info.speech:
-			return 0.05, nil
+			return 0.05, nil, -1
 		}
 	}
-	return 0, nil
+	return 0, nil, -1
 }
 
-// countedNumber finds the number that counts the thing at one of unitAt:
-// just before it ("139 people were killed"), or else just after it
-// ("killing at least 40 people").
-func countedNumber(nums []numberAt, unitAt []int) *numberAt {
+// countedNumber finds the number that counts the thing at one of units,
+// and which concept that is: just before it ("139 people were killed"),
+// or else just after it ("killing at least 40 people").
+func countedNumber(nums []numberAt, units []unit) (*numberAt, int) {
 	var best *numberAt
+	counts := -1
 	bestDist := math.MaxInt
-	for _, u := range unitAt {
+	for _, un := range units {
+		u := un.pos
 		for i := range nums {
 			n := &nums[i]
 			var d int
@@ -429,11 +455,11 @@ func countedNumber(nums []numberAt, unitAt []int) *numberAt {
 				continue
 			}
 			if d < bestDist {
-				best, bestDist = n, d
+				best, bestDist, counts = n, d, un.concept
 			}
 		}
 	}
-	return best
+	return best, counts
 }
 
 // conflict composes an answer for a count that the articles report
@@ -448,8 +474,19 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 	var reports []report // one per article: its best sentence with a count
 	seenDoc := map[int]bool{}
 	top := cands[0].score
+	counts := -1 // what the best count counts
 	for _, c := range cands {
-		if c.number == nil || c.coverage < minCoverage || c.score < top-conflictMargin {
+		if c.number != nil && c.coverage >= minCoverage {
+			counts = c.counts
+			break
+		}
+	}
+	for _, c := range cands {
+		strong := c.coverage >= minCoverage && c.score >= top-conflictMargin
+		// A later article may count the same thing without repeating
+		// the question's context ("in the Crocus City Hall attack").
+		same := c.counts == counts && c.coverage >= conflictCoverage
+		if c.number == nil || !(strong || same) {
 			continue
 		}
 		d := b.passages[c.passage].doc
@@ -466,12 +503,24 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 	latest := reports[0]
 	var earlier []report
 	values := map[string]bool{normalNumber(latest.c.number.value): true}
+	byDate := map[string]int{} // date → index in earlier: one report a day
 	for _, r := range reports[1:] {
 		v := normalNumber(r.c.number.value)
-		if !values[v] {
-			values[v] = true
-			earlier = append(earlier, r)
+		if values[v] {
+			continue
 		}
+		date := b.docs[r.doc].Date.String()
+		if i, ok := byDate[date]; ok {
+			// A figure beats a vague "dozens"; then the better sentence.
+			e := earlier[i]
+			if d, ed := hasDigit(r.c.number.value), hasDigit(e.c.number.value); d && !ed || d == ed && r.c.score > e.c.score {
+				earlier[i] = r
+			}
+			continue
+		}
+		values[v] = true
+		byDate[date] = len(earlier)
+		earlier = append(earlier, r)
 	}
 	if len(earlier) == 0 {
 		return "", nil, false
@@ -484,7 +533,7 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 		if i > 0 {
 			tail.WriteString("; ")
 		}
-		fmt.Fprintf(&tail, "%s (%s)", r.c.number.text, b.docs[r.doc].Date.Human())
+		fmt.Fprintf(&tail, "%s (%s)", strings.ToLower(r.c.number.text), b.docs[r.doc].Date.Human())
 		cites = append(cites, b.citation(&b.passages[r.c.passage]))
 	}
 	tail.WriteString(".")
@@ -527,6 +576,8 @@ func answerText(q question, p *passage, si int) string {
 	}
 	return truncateRunes(p.sentence(si), MaxAnswerLen)
 }
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 func normalNumber(s string) string {
 	return strings.ToLower(strings.ReplaceAll(s, ",", ""))
