@@ -171,7 +171,6 @@ func (s *session) adminJob(ctx context.Context, msg *tgbotapi.Message, job func(
 	}
 	select {
 	case s.adminWork <- struct{}{}:
-		defer func() { <-s.adminWork }()
 	default:
 		s.reply(ctx, msg, textDoc(adminBusy), true)
 		return
@@ -180,7 +179,14 @@ func (s *session) adminJob(ctx context.Context, msg *tgbotapi.Message, job func(
 	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
 		s.logger.Info("typing indicator not shown", "chat_id", msg.Chat.ID, "err", err)
 	}
-	s.reply(ctx, msg, job(ctx, lib), true)
+	// Free the work's share before the reply goes out (and if the job
+	// panics), so an admin who answers the reply at once is not told to
+	// wait.
+	d := func() doc {
+		defer func() { <-s.adminWork }()
+		return job(ctx, lib)
+	}()
+	s.reply(ctx, msg, d, true)
 }
 
 // cutReplace removes a leading --replace from s, and reports whether
