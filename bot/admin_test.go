@@ -388,6 +388,29 @@ type gatedStore struct {
 	release chan struct{}
 }
 
+// newGate returns a gatedStore and the func that releases it, which also
+// runs when the test ends.
+func newGate(t *testing.T) (*gatedStore, func()) {
+	gate := &gatedStore{entered: make(chan struct{}), release: make(chan struct{})}
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate.release) }) }
+	t.Cleanup(release)
+	return gate, release
+}
+
+// holdReload sends /reload as the admin and waits until its Load is held
+// by gate.
+func (e *adminEnv) holdReload(t *testing.T, gate *gatedStore) {
+	t.Helper()
+	gate.armed.Store(true)
+	e.srv.PushMessage(adminID, adminID, "private", "/reload")
+	select {
+	case <-gate.entered:
+	case <-time.After(telegramtest.WaitTimeout):
+		t.Fatal("the reload did not start")
+	}
+}
+
 func (g *gatedStore) Load() ([]corpus.Document, error) {
 	if g.armed.CompareAndSwap(true, false) {
 		close(g.entered)
@@ -397,24 +420,15 @@ func (g *gatedStore) Load() ([]corpus.Document, error) {
 }
 
 func TestQuestionsDuringReload(t *testing.T) {
-	gate := &gatedStore{entered: make(chan struct{}), release: make(chan struct{})}
+	gate, release := newGate(t)
 	e := newAdminEnv(t, func(d corpus.Dir) corpus.Store {
 		gate.Dir = d
 		return gate
 	})
-	var releaseOnce sync.Once
-	release := func() { releaseOnce.Do(func() { close(gate.release) }) }
-	t.Cleanup(release)
 	if err := os.WriteFile(filepath.Join(e.dir, followUpFile), []byte(followUpArticle), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	gate.armed.Store(true)
-	e.srv.PushMessage(adminID, adminID, "private", "/reload")
-	select {
-	case <-gate.entered:
-	case <-time.After(telegramtest.WaitTimeout):
-		t.Fatal("the reload did not start")
-	}
+	e.holdReload(t, gate)
 
 	questions := phrasesFor("en").Examples
 	questions = append(questions, amaqQuestion)
@@ -804,22 +818,13 @@ func TestCutReplace(t *testing.T) {
 }
 
 func TestAdminWorkLeavesWorkersForQuestions(t *testing.T) {
-	gate := &gatedStore{entered: make(chan struct{}), release: make(chan struct{})}
+	gate, release := newGate(t)
 	// Two workers: the corpus work may hold one of them.
 	e := newAdminEnv(t, func(d corpus.Dir) corpus.Store {
 		gate.Dir = d
 		return gate
 	}, func(c *Config) { c.Workers = 2 })
-	var releaseOnce sync.Once
-	release := func() { releaseOnce.Do(func() { close(gate.release) }) }
-	t.Cleanup(release)
-	gate.armed.Store(true)
-	e.srv.PushMessage(adminID, adminID, "private", "/reload")
-	select {
-	case <-gate.entered:
-	case <-time.After(telegramtest.WaitTimeout):
-		t.Fatal("the reload did not start")
-	}
+	e.holdReload(t, gate)
 
 	// While the reload is held up, more corpus work is asked to wait,
 	// and questions are answered on the other worker.

@@ -146,15 +146,7 @@ func truncate(s string, max int) string {
 		return ""
 	}
 	budget := max - textLen(ellipsis)
-	end, n := 0, 0
-	for end < len(s) {
-		r, size := utf8.DecodeRuneInString(s[end:])
-		if n+utf16.RuneLen(r) > budget {
-			break
-		}
-		n += utf16.RuneLen(r)
-		end += size
-	}
+	end := prefixFitting(s, budget)
 	cut := s[:end]
 	if next, _ := utf8.DecodeRuneInString(s[end:]); !unicode.IsSpace(next) {
 		if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > 0 && textLen(cut[:i]) >= budget/2 {
@@ -246,19 +238,26 @@ func (b block) split(max int) []block {
 	return pieces
 }
 
-// cutPoint returns the byte offset at which to cut s so that s[:at] has
-// at most max characters (as textLen counts them), and the separator
-// found there, if any; see block.split. s must be longer than max.
-func cutPoint(s string, max int) (at int, sep string) {
-	limit, n := 0, 0
-	for limit < len(s) {
-		r, size := utf8.DecodeRuneInString(s[limit:])
+// prefixFitting returns the length in bytes of the longest prefix of s
+// that has at most max characters, as textLen counts them.
+func prefixFitting(s string, max int) int {
+	end, n := 0, 0
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
 		if n+utf16.RuneLen(r) > max {
 			break
 		}
 		n += utf16.RuneLen(r)
-		limit += size
+		end += size
 	}
+	return end
+}
+
+// cutPoint returns the byte offset at which to cut s so that s[:at] has
+// at most max characters (as textLen counts them), and the separator
+// found there, if any; see block.split. s must be longer than max.
+func cutPoint(s string, max int) (at int, sep string) {
+	limit := prefixFitting(s, max)
 	if limit == 0 { // max is below one character: cut after the first
 		_, size := utf8.DecodeRuneInString(s)
 		return size, ""

@@ -183,39 +183,22 @@ func bundledBaseWith(t testing.TB, opts Options) *Base {
 // floor measured for the current method.
 func TestDevSet(t *testing.T) {
 	b := bundledBase(t)
-	var misses strings.Builder
-	s := evaluate(t, b, readEval(t, "testdata/dev.jsonl"), &misses)
-	t.Logf("dev set: %v", s)
-	t.Logf("misses:\n%s", misses.String())
-	var hmiss strings.Builder
-	hard := evaluate(t, b, readEval(t, "testdata/hard.jsonl"), &hmiss)
-	t.Logf("hard set: %v", hard)
-	t.Logf("hard misses:\n%s", hmiss.String())
-	var vmiss strings.Builder
-	variants := evaluate(t, b, readEval(t, "testdata/variants.jsonl"), &vmiss)
-	t.Logf("variants set: %v", variants)
-	t.Logf("variants misses:\n%s", vmiss.String())
-	var p2miss strings.Builder
-	probe2 := evaluate(t, b, readEval(t, "testdata/probe2.jsonl"), &p2miss)
-	t.Logf("probe2 set: %v", probe2)
-	t.Logf("probe2 misses:\n%s", p2miss.String())
-	var pmiss strings.Builder
-	probe := evaluate(t, b, readEval(t, "testdata/probe.jsonl"), &pmiss)
-	t.Logf("probe set: %v", probe)
-	t.Logf("probe misses:\n%s", pmiss.String())
-	for _, f := range []struct {
+	for _, set := range []struct {
 		name                 string
-		got                  score
-		supported, abstained int
+		supported, abstained int // floors
 	}{
-		{"dev", s, 31, 3},
-		{"hard", hard, 34, 13},
-		{"variants", variants, 45, 7},
-		{"probe", probe, 21, 11},
-		{"probe2", probe2, 32, 5},
+		{"dev", 31, 3},
+		{"hard", 34, 13},
+		{"variants", 45, 7},
+		{"probe", 21, 11},
+		{"probe2", 32, 5},
 	} {
-		if f.got.supported < f.supported || f.got.abstained < f.abstained {
-			t.Errorf("%s set: supported %d, abstained %d; want at least %d and %d", f.name, f.got.supported, f.got.abstained, f.supported, f.abstained)
+		var misses strings.Builder
+		got := evaluate(t, b, readEval(t, "testdata/"+set.name+".jsonl"), &misses)
+		t.Logf("%s set: %v", set.name, got)
+		t.Logf("%s misses:\n%s", set.name, misses.String())
+		if got.supported < set.supported || got.abstained < set.abstained {
+			t.Errorf("%s set: supported %d, abstained %d; want at least %d and %d", set.name, got.supported, got.abstained, set.supported, set.abstained)
 		}
 	}
 }

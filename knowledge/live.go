@@ -29,8 +29,9 @@ type Live struct {
 
 // A generation is one built index and the documents it holds.
 type generation struct {
-	base *Base
-	docs []corpus.Document
+	base  *Base
+	docs  []corpus.Document
+	stats Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -81,7 +82,11 @@ func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, 
 	if err != nil {
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	return &generation{base: b, docs: docs}, nil
+	st := Stats{Documents: len(docs), Passages: len(b.passages)}
+	for i := range b.passages {
+		st.TextBytes += len(b.passages[i].text)
+	}
+	return &generation{base: b, docs: docs, stats: st}, nil
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -131,15 +136,7 @@ func (l *Live) Stats() Stats {
 		return Stats{}
 	}
 	defer g.mu.RUnlock()
-	return g.stats()
-}
-
-func (g *generation) stats() Stats {
-	s := Stats{Documents: len(g.docs), Passages: len(g.base.passages)}
-	for i := range g.base.passages {
-		s.TextBytes += len(g.base.passages[i].text)
-	}
-	return s
+	return g.stats
 }
 
 // Reload reads the store again and, if every article file in it is good,
@@ -162,7 +159,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	}
 	prev := l.cur.Swap(next)
 	ch := diff(prev.docs, docs)
-	ch.Before, ch.After = prev.stats(), next.stats()
+	ch.Before, ch.After = prev.stats, next.stats
 	// Wait for the searches in flight on the old index, then close it.
 	prev.mu.Lock()
 	prev.closed = true
