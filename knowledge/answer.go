@@ -13,6 +13,12 @@ type Answer struct {
 	// Text is the short answer: a sentence or two, at most MaxAnswerLen
 	// characters, each part of it contained in a cited passage.
 	Text string `json:"answer"`
+	// Lead is the answer itself, as short as it can be said: the name,
+	// number, date or place asked for, or for changing reports each figure
+	// with its date ("139 killed, 25 March; earlier 70 and 40"). Front ends
+	// show it first, in bold, then the quote. Empty when no part of Text
+	// is shorter and still answers.
+	Lead string `json:"lead,omitempty"`
 	// Citations are the passages that support Text, best first.
 	Citations []Citation `json:"citations"`
 	// Language is the language of the question ("en", "ru", "uk"), so that
@@ -32,6 +38,9 @@ type Citation struct {
 	// the article allows ("2024-03-23", "2024-03").
 	Date    string `json:"date"`
 	Passage string `json:"passage"`
+	// Mark is the phrase of Passage that answers the question, for a front
+	// end to highlight; empty when none stands out.
+	Mark string `json:"mark,omitempty"`
 }
 
 // Source describes one article of the corpus.
