@@ -435,11 +435,7 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 		return
 	}
 	members := func(t int32, kind Kind, depth int) {
-		ts, err := w.synset(t)
-		if err != nil {
-			return
-		}
-		for _, m := range ts.members {
+		for m := range strings.SplitSeq(w.members(t), ",") {
 			add(Relation{Word: m, Kind: kind, Sense: max(rank, w.senseRank(m, t)), Depth: depth})
 		}
 	}
@@ -449,11 +445,11 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 		if l.from != self {
 			continue
 		}
-		ts, err := w.synset(l.target)
-		if err != nil || l.to > len(ts.members) {
+		targets := strings.Split(w.members(l.target), ",")
+		if l.to > len(targets) {
 			continue
 		}
-		m := ts.members[l.to-1]
+		m := targets[l.to-1]
 		add(Relation{Word: m, Kind: l.kind, Sense: max(rank, w.senseRank(m, l.target))})
 	}
 	for _, t := range syn.similar {
@@ -476,12 +472,27 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 // frequent sense), or 1 when lemma's senses are not recorded (members
 // outside the vocabulary the data was generated for).
 func (w *WordNet) senseRank(lemma string, s int32) int {
-	for i, t := range w.sensesOf(lemma) {
-		if t.synset == s {
-			return i + 1
+	number := strconv.Itoa(int(s))
+	rank := 0
+	for tok := range strings.FieldsSeq(w.senses[lemma]) {
+		rank++
+		if tok[1:] == number {
+			return rank
 		}
 	}
 	return 1
+}
+
+// members returns the members field of synset line i, or "" when the line
+// is malformed.
+func (w *WordNet) members(i int32) string {
+	l := w.text[w.lines[i] : w.lines[i+1]-1]
+	_, rest, ok := strings.Cut(l, " ")
+	if !ok {
+		return ""
+	}
+	m, _, _ := strings.Cut(rest, " ")
+	return m
 }
 
 func compareRelations(a, b Relation) int {
