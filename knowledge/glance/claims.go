@@ -136,11 +136,7 @@ func subjectBefore(prefix string) string {
 			continue
 		}
 		if n := len(words); n >= 3 && strings.EqualFold(strings.Join(words[n-3:], " "), "in the day") {
-			words = words[:n-3]
-			if n := len(words); n > 0 && auxiliaries[strings.ToLower(words[n-1])] {
-				continue
-			}
-			words = words[:len(words)-1]
+			words = words[:max(0, n-4)] // "earlier in the day", "late in the day"
 			continue
 		}
 		break
