@@ -141,32 +141,29 @@ func subjectBefore(prefix string) string {
 		}
 		break
 	}
+	// Walk back over the subject's words: a word ending in a comma or a
+	// closing quote ends the clause before it; one opening a quote starts
+	// the subject.
 	i := len(words)
 	for i > 0 {
 		w := words[i-1]
-		core := strings.TrimRight(w, ",;:")
-		if core != w || strings.ContainsAny(core, `“”"`) {
-			// A comma or a quote ends the clause before the subject.
-			if core != w {
-				break
-			}
-			core = strings.Trim(core, `“”"`)
-			if core == "" || strings.HasPrefix(w, "”") || strings.HasSuffix(w, "”") || strings.HasSuffix(w, `"`) {
-				break
-			}
+		if strings.ContainsAny(w[len(w)-1:], ",;:") || strings.HasSuffix(w, "”") || strings.HasSuffix(w, `"`) {
+			break
 		}
-		if !isNounWord(core) {
+		if !isNounWord(strings.Trim(w, `“"`)) {
 			break
 		}
 		i--
+		if opensQuote(w) {
+			break
+		}
 	}
 	if i == len(words) {
 		return ""
 	}
-	if i > 0 {
+	if i > 0 && !opensQuote(words[i]) {
 		before := strings.ToLower(strings.Trim(words[i-1], `“”"`))
-		ends := strings.HasSuffix(words[i-1], ",") || strings.HasSuffix(words[i-1], ";") || strings.HasSuffix(words[i-1], ":") ||
-			strings.ContainsAny(words[i-1], `“”"`)
+		ends := strings.ContainsAny(words[i-1], `,;:“”"`)
 		if !ends && !boundaries[before] {
 			// The phrase runs on from another clause: keep what follows
 			// the last clause word inside it ("… the attack and the West").
@@ -189,6 +186,8 @@ func subjectBefore(prefix string) string {
 	}
 	return strings.Trim(strings.Join(subject, " "), `“”",:;`)
 }
+
+func opensQuote(w string) bool { return strings.HasPrefix(w, "“") || strings.HasPrefix(w, `"`) }
 
 func isNounWord(w string) bool {
 	if w == "" {

@@ -367,3 +367,12 @@ func TestInventedArticle(t *testing.T) {
 		t.Errorf("caption does not cite the invented article:\n%s", d.TollCaption())
 	}
 }
+
+// docsOf makes one article of body, dated 22 March 2024.
+func docsOf(body string) []corpus.Document {
+	d, err := corpus.ParseDate("2024-03-22")
+	if err != nil {
+		panic(err)
+	}
+	return []corpus.Document{{ID: "test", Title: "test", Date: d, Language: "en", Body: body}}
+}

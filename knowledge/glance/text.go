@@ -15,11 +15,10 @@ import (
 // A sentence is one sentence of an article, with what its place in the
 // article tells about its date.
 type sentence struct {
-	src  Source
-	doc  int       // the article's rank in date order
-	pos  int       // the sentence's rank in its article
-	para int       // the paragraph's rank in its article
-	day  time.Time // the date the article (or its update section) gives it; zero when not known to the day
+	src Source
+	doc int       // the article's rank in date order
+	pos int       // the sentence's rank in its article
+	day time.Time // the date the article (or its update section) gives it; zero when not known to the day
 	// stamp is the time of day of the live-blog update the sentence
 	// belongs to, if any; stampLead marks the update's first sentence.
 	stamp     clock
@@ -95,7 +94,7 @@ func sentences(docs []corpus.Document) []sentence {
 		var stamp clock
 		pos := 0
 		introducer := -1
-		for pi, para := range strings.Split(doc.Body, "\n\n") {
+		for _, para := range strings.Split(doc.Body, "\n\n") {
 			para = strings.Join(strings.Fields(para), " ")
 			if para == "" {
 				continue
@@ -118,7 +117,7 @@ func sentences(docs []corpus.Document) []sentence {
 			}
 			introducer = -1
 			for si, text := range splitSentences(para) {
-				s := sentence{src: src, doc: di, pos: pos, para: pi, day: day, stamp: stamp,
+				s := sentence{src: src, doc: di, pos: pos, day: day, stamp: stamp,
 					stampLead: lead && si == 0, text: text, quoteOf: -1}
 				if si == 0 {
 					s.quoteOf = quoteOf

@@ -41,9 +41,9 @@ func timeline(sents []sentence, mentions []mention, reports []report) []Entry {
 	var out []Entry
 	for i, s := range sents {
 		type dated struct {
-			when       When
-			cue        string
-			start, end int
+			when  When
+			cue   string
+			start int
 		}
 		var ds []dated
 		add := func(d dated) {
@@ -75,7 +75,7 @@ func timeline(sents []sentence, mentions []mention, reports []report) []Entry {
 			}
 		} else {
 			for _, m := range bySent[i] {
-				add(dated{when: m.when, cue: m.cue, start: m.start, end: m.end})
+				add(dated{when: m.when, cue: m.cue, start: m.start})
 			}
 			if s.stampLead {
 				stamped := onDay(s.day).withClock(s.stamp)
