@@ -25,13 +25,16 @@ var ErrNoToll = errors.New("the articles report no toll figures")
 const MaxCaption = 1024
 
 // series styles each kind of figure on the chart.
+// Killed, the lower line, is labelled below its points, wounded above, so
+// that labels of the two lines keep apart.
 var series = []struct {
 	kind  Kind
 	color color.RGBA
 	shape draw.GlyphDrawer
+	below bool
 }{
-	{Killed, color.RGBA{R: 0xc0, G: 0x20, B: 0x20, A: 0xff}, draw.CircleGlyph{}},
-	{Wounded, color.RGBA{R: 0x20, G: 0x50, B: 0xb0, A: 0xff}, draw.BoxGlyph{}},
+	{Killed, color.RGBA{R: 0xc0, G: 0x20, B: 0x20, A: 0xff}, draw.CircleGlyph{}, true},
+	{Wounded, color.RGBA{R: 0x20, G: 0x50, B: 0xb0, A: 0xff}, draw.BoxGlyph{}, false},
 }
 
 // TollChart draws the reported toll as a PNG: killed and wounded against
@@ -88,8 +91,14 @@ func (d *Digest) TollChart(w io.Writer) error {
 			text.TextStyle[i].Color = s.color
 			text.TextStyle[i].Font.Size = vg.Points(13)
 			text.TextStyle[i].XAlign = draw.XCenter
+			if s.below {
+				text.TextStyle[i].YAlign = draw.YTop
+			}
 		}
 		text.Offset = vg.Point{Y: vg.Points(7)}
+		if s.below {
+			text.Offset.Y = -vg.Points(7)
+		}
 		p.Add(line, points, text)
 		p.Legend.Add(string(s.kind), line, points)
 	}
@@ -123,13 +132,13 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 // dayTicks marks each midnight (UTC) of a time axis in Unix seconds, and
-// labels them "22 Mar"; past two weeks it labels fewer of them.
+// labels them "22 Mar"; past a week it labels fewer of them.
 type dayTicks struct{}
 
 func (dayTicks) Ticks(lo, hi float64) []plot.Tick {
 	const day = 24 * 3600
 	start := math.Ceil(lo/day) * day
-	step := 1 + int((hi-lo)/day)/14
+	step := 1 + int((hi-lo)/day)/8
 	var ticks []plot.Tick
 	for i, x := 0, start; x <= hi; i, x = i+1, x+day {
 		t := plot.Tick{Value: x}
