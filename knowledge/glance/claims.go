@@ -42,7 +42,8 @@ var asides = regexp.MustCompile(`\([^)]*\)|, (?:citing|speaking|quoting|in an in
 var auxiliaries = map[string]bool{
 	"has": true, "have": true, "had": true, "is": true, "are": true, "also": true, "too": true,
 	"already": true, "then": true, "later": true, "now": true, "still": true, "earlier": true,
-	"started": true, "began": true, "had earlier": true, "once": true, "again": true, "further": true,
+	"started": true, "began": true, "once": true, "again": true, "further": true,
+	"today": true, "yesterday": true, "tonight": true,
 }
 
 var passive = map[string]bool{"was": true, "were": true, "been": true, "be": true, "being": true}
@@ -131,7 +132,8 @@ func subjectBefore(prefix string) string {
 		if passive[w] {
 			return ""
 		}
-		if auxiliaries[w] || (strings.HasSuffix(w, "ly") && w != "only" && isLower(words[len(words)-1])) {
+		_, weekday := weekdays[words[len(words)-1]]
+		if auxiliaries[w] || weekday || (strings.HasSuffix(w, "ly") && w != "only" && isLower(words[len(words)-1])) {
 			words = words[:len(words)-1]
 			continue
 		}
@@ -184,7 +186,7 @@ func subjectBefore(prefix string) string {
 	if len(subject) == 0 || len(subject) > 10 {
 		return ""
 	}
-	return strings.Trim(strings.Join(subject, " "), `“”",:;`)
+	return strings.Trim(strings.Join(subject, " "), `“”",:;.`)
 }
 
 func opensQuote(w string) bool { return strings.HasPrefix(w, "“") || strings.HasPrefix(w, `"`) }
@@ -222,7 +224,7 @@ func nounPhraseAfter(rest string, any bool) string {
 			end = i
 		}
 	}
-	phrase := strings.TrimSpace(rest[:end])
+	phrase := strings.Trim(rest[:end], " .")
 	if strings.Count(phrase, " ") > 8 || phrase == "" {
 		return ""
 	}
@@ -234,9 +236,11 @@ func nounPhraseAfter(rest string, any bool) string {
 
 // resolveSpeaker names the parties a speaker's words refer to: known
 // parties by their aliases; a pronoun or a common noun ("the official")
-// by the latest speaker of the same article it fits; a surname by an
-// earlier speaker of that name; any other capitalised name as a new
-// party.
+// by the latest speaker of the same article it fits; a name by an earlier
+// speaker whose words end with it, or that it ends with ("Watson",
+// "spokeswoman Adrian Watson"), or that ends with the same full name
+// ("UN Secretary General Kofi Annan"); any other capitalised name as a
+// new party.
 func resolveSpeaker(speaker string, s sentence, earlier, same []Claim) []string {
 	if known := knownParties(speaker); len(known) > 0 {
 		return known
@@ -275,12 +279,13 @@ func resolveSpeaker(speaker string, s sentence, earlier, same []Claim) []string 
 			})
 		})
 	}
-	last := words[len(words)-1]
-	if isLower(last) {
+	if isLower(words[len(words)-1]) {
 		return nil // "the intelligence community's requirement": no name
 	}
+	// The same name, in full or in part: "Adrian Watson", then "Watson".
 	for i := len(previous) - 1; i >= 0; i-- {
-		if f := strings.Fields(previous[i].Speaker); f[len(f)-1] == last {
+		f := strings.Fields(previous[i].Speaker)
+		if hasSuffix(f, words) || hasSuffix(words, f) || sameFullName(f, words) {
 			return []string{previous[i].Party}
 		}
 	}
@@ -302,4 +307,18 @@ func ownParts(found []Claim, end int) {
 			}
 		}
 	}
+}
+
+// hasSuffix reports whether the words of a end with all the words of b.
+func hasSuffix(a, b []string) bool {
+	return len(b) <= len(a) && slices.Equal(a[len(a)-len(b):], b)
+}
+
+// sameFullName reports whether a and b end with the same two capitalised
+// words that are no title or office ("Kofi Annan").
+func sameFullName(a, b []string) bool {
+	if len(a) < 2 || len(b) < 2 || !hasSuffix(a, b[len(b)-2:]) {
+		return false
+	}
+	return !slices.ContainsFunc(b[len(b)-2:], func(w string) bool { return isLower(w) || nounWords[strings.ToLower(w)] })
 }

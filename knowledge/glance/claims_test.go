@@ -26,6 +26,12 @@ func TestAttributions(t *testing.T) {
 			[]string{"West: West", "Kremlin and Putin: Putin"}},
 		{"Russian state media as well as Reuters is reporting 40 killed.", []string{"Russian media: Russian state media as well as Reuters", "Western media: Russian state media as well as Reuters"}},
 		{"The statement said the group attacked.", nil},
+		{"President Pervez Musharraf Monday said it. Later, Musharraf said more.",
+			[]string{"President Pervez Musharraf: President Pervez Musharraf", "President Pervez Musharraf: Musharraf"}},
+		{"United Nations Secretary General Kofi Annan said it. Then UN Secretary General Kofi Annan said more.",
+			[]string{"United Nations Secretary General Kofi Annan: United Nations Secretary General Kofi Annan",
+				"United Nations Secretary General Kofi Annan: UN Secretary General Kofi Annan"}},
+		{"Later, South Korea said no. Then North Korea said yes.", []string{"South Korea: South Korea", "North Korea: North Korea"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body, func(t *testing.T) {
