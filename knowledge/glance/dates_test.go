@@ -28,6 +28,7 @@ func TestDateExpressions(t *testing.T) {
 		{"2024-03-28", "", "Shots were heard Thursday night.", []string{"28 March 2024, night"}},
 		{"2024-03-22", "", "The alert came on March 7, 2024.", []string{"7 March 2024"}},
 		{"2024-03-22", "", "The alert came on 7 March.", []string{"7 March 2024"}},
+		{"2024-10-02", "", "It began on Sept. 30, 2004.", []string{"30 September 2004"}},
 		{"2024-01-03", "", "It began on December 28.", []string{"28 December 2023"}},
 		{"2024-03-22", "", "In the evening of March 22, gunmen opened fire.", []string{"22 March 2024, evening"}},
 		{"2024-03-25", "", "They warned earlier this month.", []string{"between 1 and 24 March 2024"}},
@@ -89,6 +90,7 @@ func TestSplitSentences(t *testing.T) {
 		{`He said: "We know." Then he left.`, []string{`He said: "We know."`, "Then he left."}},
 		{"Is it true? 40 people died.", []string{"Is it true?", "40 people died."}},
 		{"No period at the end", []string{"No period at the end"}},
+		{"On Sept. 30, 2004 it rained. Then it stopped.", []string{"On Sept. 30, 2004 it rained.", "Then it stopped."}},
 		{"Version 2.0 is out. it stays", []string{"Version 2.0 is out. it stays"}},
 	}
 	for _, tt := range tests {

@@ -186,7 +186,8 @@ func abbreviation(text []rune) bool {
 		return true
 	}
 	switch w {
-	case "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "Sen", "Rep", "Gov", "Prof", "Jr", "Sr", "No", "vs":
+	case "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "Sen", "Rep", "Gov", "Prof", "Jr", "Sr", "No", "vs",
+		"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec":
 		return true
 	}
 	return false
