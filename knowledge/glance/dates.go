@@ -269,8 +269,8 @@ func afterEvent(m []string, ref reference) (When, bool) {
 // first those that need only the article's date, then, once the event's
 // day is known from them, those relative to the event.
 func dateMentions(sents []sentence) []mention {
-	found := findMentions(sents, time.Time{})
-	return findMentions(sents, eventDay(sents, found))
+	found := matchDates(sents)
+	return resolveDates(sents, found, eventDay(sents, resolveDates(sents, found, time.Time{})))
 }
 
 // eventDay is the day most often given to sentences about the event
@@ -291,15 +291,18 @@ func eventDay(sents []sentence, found []mention) time.Time {
 	return best
 }
 
-func findMentions(sents []sentence, event time.Time) []mention {
-	var out []mention
+// dateMatch is a date expression found by a rule, not yet resolved.
+type dateMatch struct {
+	rule, start, end int
+	groups           []string
+}
+
+// matchDates finds every rule's expressions in every sentence, the
+// longest first where they overlap.
+func matchDates(sents []sentence) [][]dateMatch {
+	out := make([][]dateMatch, len(sents))
 	for i, s := range sents {
-		ref := reference{day: s.day, event: event}
-		type match struct {
-			rule, start, end int
-			groups           []string
-		}
-		var ms []match
+		var ms []dateMatch
 		for ri, r := range dateRules {
 			for _, loc := range r.re.FindAllStringSubmatchIndex(s.text, -1) {
 				groups := make([]string, len(loc)/2)
@@ -308,17 +311,28 @@ func findMentions(sents []sentence, event time.Time) []mention {
 						groups[g] = s.text[loc[2*g]:loc[2*g+1]]
 					}
 				}
-				ms = append(ms, match{ri, loc[0], loc[1], groups})
+				ms = append(ms, dateMatch{ri, loc[0], loc[1], groups})
 			}
 		}
-		slices.SortFunc(ms, func(a, b match) int {
+		slices.SortFunc(ms, func(a, b dateMatch) int {
 			if la, lb := a.end-a.start, b.end-b.start; la != lb {
 				return lb - la
 			}
 			return a.rule - b.rule
 		})
+		out[i] = ms
+	}
+	return out
+}
+
+// resolveDates resolves the matches against each sentence's day and the
+// event's (zero while unknown), keeping no two that overlap.
+func resolveDates(sents []sentence, matches [][]dateMatch, event time.Time) []mention {
+	var out []mention
+	for i, s := range sents {
+		ref := reference{day: s.day, event: event}
 		var kept []mention
-		for _, m := range ms {
+		for _, m := range matches[i] {
 			if slices.ContainsFunc(kept, func(k mention) bool { return m.start < k.end && k.start < m.end }) {
 				continue
 			}

@@ -57,7 +57,7 @@ func TestDateExpressions(t *testing.T) {
 				event = day(tt.event)
 			}
 			var got []string
-			for _, m := range findMentions([]sentence{s}, event) {
+			for _, m := range resolveDates([]sentence{s}, matchDates([]sentence{s}), event) {
 				got = append(got, m.when.String())
 			}
 			if !slices.Equal(got, tt.want) {

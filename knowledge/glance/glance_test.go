@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image/png"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -375,4 +376,27 @@ func docsOf(body string) []corpus.Document {
 		panic(err)
 	}
 	return []corpus.Document{{ID: "test", Title: "test", Date: d, Language: "en", Body: body}}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Build(docs)
+	}
+}
+
+func BenchmarkTollChart(b *testing.B) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := Build(docs)
+	for b.Loop() {
+		if err := d.TollChart(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
