@@ -40,54 +40,7 @@ func timeline(sents []sentence, mentions []mention, reports []report) []Entry {
 	}
 	var out []Entry
 	for i, s := range sents {
-		type dated struct {
-			when  When
-			cue   string
-			start int
-		}
-		var ds []dated
-		add := func(d dated) {
-			for j := range ds {
-				if ds[j].when.same(d.when) {
-					if ds[j].when.Clock == "" && d.when.Clock != "" {
-						ds[j].when.Clock, ds[j].when.order = d.when.Clock, d.when.order
-					}
-					return
-				}
-			}
-			ds = append(ds, d)
-		}
-		if figs := figures[i]; len(figs) > 0 {
-			// A figure is dated by its report, whatever else the sentence dates.
-			when := reportWhen(s)
-			cue := CueReported
-			if s.stamp.known() {
-				cue = "update " + s.stamp.label
-			}
-			ds = append(ds, dated{when: when, cue: cue, start: -1})
-			for _, m := range bySent[i] {
-				if m.when.same(when) {
-					ds[0].cue = m.cue
-					if ds[0].when.Clock == "" && m.when.Clock != "" {
-						ds[0].when = m.when
-					}
-				}
-			}
-		} else {
-			for _, m := range bySent[i] {
-				add(dated{when: m.when, cue: m.cue, start: m.start})
-			}
-			if s.stampLead {
-				stamped := onDay(s.day).withClock(s.stamp)
-				if j := slices.IndexFunc(ds, func(d dated) bool { return d.when.same(stamped) }); j >= 0 {
-					if ds[j].when.Clock == "" {
-						ds[j].when = stamped
-					}
-				} else {
-					ds = append(ds, dated{when: stamped, cue: "update " + s.stamp.label, start: -1})
-				}
-			}
-		}
+		ds := sentenceDates(s, bySent[i], len(figures[i]) > 0)
 		for _, d := range ds {
 			text := s.text
 			if len(ds) > 1 && d.start >= 0 {
@@ -107,6 +60,54 @@ func timeline(sents []sentence, mentions []mention, reports []report) []Entry {
 		return a.pos - b.pos
 	})
 	return mergeRepeats(out)
+}
+
+// dated is one date a sentence gives, with the expression that gives it
+// (start is its byte offset, or -1 when no expression does).
+type dated struct {
+	when  When
+	cue   string
+	start int
+}
+
+// sentenceDates returns the distinct dates of a sentence. A sentence
+// reporting toll figures is dated by its report, whatever else it dates;
+// one opening a live-blog update also by the update's time.
+func sentenceDates(s sentence, mentions []mention, reportsFigures bool) []dated {
+	if reportsFigures {
+		d := dated{when: reportWhen(s), cue: CueReported, start: -1}
+		if s.stamp.known() {
+			d.cue = "update " + s.stamp.label
+		}
+		for _, m := range mentions {
+			if m.when.same(d.when) {
+				d.cue = m.cue
+				if d.when.Clock == "" && m.when.Clock != "" {
+					d.when = m.when
+				}
+			}
+		}
+		return []dated{d}
+	}
+	var ds []dated
+	for _, m := range mentions {
+		j := slices.IndexFunc(ds, func(d dated) bool { return d.when.same(m.when) })
+		if j < 0 {
+			ds = append(ds, dated{when: m.when, cue: m.cue, start: m.start})
+		} else if ds[j].when.Clock == "" && m.when.Clock != "" {
+			ds[j].when = m.when
+		}
+	}
+	if s.stampLead {
+		stamped := onDay(s.day).withClock(s.stamp)
+		j := slices.IndexFunc(ds, func(d dated) bool { return d.when.same(stamped) })
+		if j < 0 {
+			ds = append(ds, dated{when: stamped, cue: "update " + s.stamp.label, start: -1})
+		} else if ds[j].when.Clock == "" {
+			ds[j].when = stamped
+		}
+	}
+	return ds
 }
 
 // focus shortens a sentence that dates several things to its subject
