@@ -25,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/model"
 )
 
 // Base is a searchable knowledge base built from a set of documents. It is
@@ -43,6 +44,7 @@ type Base struct {
 	groups     [][][]string
 	groupIndex map[string]int
 	disabled   Techniques
+	model      *model.Model
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -72,6 +74,11 @@ const (
 type Options struct {
 	// Disable switches techniques off, for ablation studies.
 	Disable Techniques
+	// Model is the fitted model that scores sentences and decides when to
+	// abstain; nil means the one embedded in the binary (model.Fitted).
+	// cmd/fitanswer sets it to measure models fitted without the
+	// questions it scores.
+	Model *model.Model
 }
 
 func (b *Base) enabled(t Techniques) bool { return b.disabled&t == 0 }
@@ -90,17 +97,26 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err != nil {
 		return nil, err
 	}
-	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
-	m, err := b.newMapping()
+	m := opts.Model
+	if m == nil {
+		if m, err = model.Fitted(); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.Check(candidateFeatures, answerFeatureNames); err != nil {
+		return nil, err
+	}
+	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, model: m, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
+	mapping, err := b.newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	b.analyzer = m.AnalyzerNamed(en.AnalyzerName)
+	b.analyzer = mapping.AnalyzerNamed(en.AnalyzerName)
 	if b.analyzer == nil {
 		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
 	}
 	b.groups, b.groupIndex = b.analyseGroups()
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing("", mapping, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}

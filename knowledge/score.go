@@ -1,18 +1,12 @@
 package knowledge
 
 import (
-	"context"
-	"fmt"
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 const (
@@ -170,7 +164,9 @@ type candidate struct {
 	passage  int
 	sentence int
 	coverage float64 // share of the question's weight carried
-	score    float64 // coverage plus answer-kind evidence
+	prior    float64 // coverage plus answer-kind evidence: the retrieval order
+	score    float64 // the fitted model's log-odds that it answers
+	features []float64
 	number   *numberAt
 	counts   int // the concept number counts, for a how-many question
 }
@@ -182,105 +178,14 @@ type unit struct {
 	concept int // index into question.concepts
 }
 
-// Answer answers question from the corpus. User text is never parsed as
-// query syntax: it is analysed into terms like the indexed text.
-func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
-	a := Answer{Question: text, Language: "en", Citations: []Citation{}}
-	q := b.analyse(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
-	a.Language = q.language
-	if len(q.concepts) == 0 {
-		return a, nil
-	}
-	hits, err := b.retrieve(ctx, q)
-	if err != nil {
-		return Answer{}, err
-	}
-	cands := b.rank(q, hits)
-	if len(cands) == 0 || cands[0].coverage < minCoverage || !b.holdsKind(q, cands[0]) {
-		return a, nil
-	}
-	a.Found = true
-	if q.counting && b.enabled(Conflicts) {
-		if text, cites, ok := b.conflict(q, cands); ok {
-			a.Text, a.Citations = text, cites
-			return a, nil
-		}
-	}
-	best := cands[0]
-	p := &b.passages[best.passage]
-	a.Text = answerText(q, p, best.sentence)
-	a.Citations = append(a.Citations, b.citation(p))
-	// Other strong passages from other articles, for the reader.
-	seen := map[int]bool{p.doc: true}
-	for _, c := range cands[1:] {
-		op := &b.passages[c.passage]
-		if len(a.Citations) >= 3 || c.coverage < minCoverage || c.score < best.score*0.8 {
-			break
-		}
-		if !seen[op.doc] {
-			seen[op.doc] = true
-			a.Citations = append(a.Citations, b.citation(op))
-		}
-	}
-	return a, nil
-}
-
-// retrieve finds the passages of articles about the event that best
-// match the question's concepts, each alternative a query of its own.
-func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
-	var should []query.Query
-	for _, c := range q.concepts {
-		for _, alt := range c.alts {
-			var qs []query.Query
-			for _, t := range alt {
-				tq := bleve.NewTermQuery(t)
-				tq.SetField(fieldText)
-				qs = append(qs, tq)
-			}
-			if len(qs) == 0 {
-				continue
-			}
-			var one query.Query = qs[0]
-			if len(qs) > 1 {
-				one = bleve.NewConjunctionQuery(qs...)
-			}
-			if bq, ok := one.(query.BoostableQuery); ok {
-				bq.SetBoost(c.weight)
-			}
-			should = append(should, one)
-		}
-	}
-	if len(should) == 0 {
-		return nil, nil
-	}
-	var qry query.Query = bleve.NewDisjunctionQuery(should...)
-	if b.enabled(EventFilter) {
-		on := bleve.NewTermQuery(onEvent)
-		on.SetField(fieldEvent)
-		on.SetBoost(0)
-		qry = bleve.NewConjunctionQuery(qry, on)
-	}
-	req := bleve.NewSearchRequestOptions(qry, candidates, 0, false)
-	res, err := b.index.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.text, err)
-	}
-	out := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(b.passages) {
-			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
-		}
-		out = append(out, i)
-	}
-	return out, nil
-}
-
-// rank scores every sentence of the retrieved passages, best first.
-func (b *Base) rank(q question, hits []int) []candidate {
-	var total float64
+// score scores every sentence of the retrieved passages, best first.
+func (b *Base) score(q question, hits []int) []candidate {
+	var total, knownTotal float64
 	for _, c := range q.concepts {
 		total += c.weight
+		if c.origin == plainToken {
+			knownTotal += c.weight
+		}
 	}
 	questionTerms := map[string]bool{}
 	for _, c := range q.concepts {
@@ -296,7 +201,7 @@ func (b *Base) rank(q question, hits []int) []candidate {
 		for si := range p.sentences {
 			info := &p.info[si]
 			instance := namesInstance(q.kind, info, questionTerms)
-			var carried float64
+			var carried, known, own float64
 			var units []unit
 			for ci, c := range q.concepts {
 				found := false
@@ -309,27 +214,148 @@ func (b *Base) rank(q question, hits []int) []candidate {
 						break
 					}
 				}
+				share := 0.0
 				switch {
 				case found:
-					carried += c.weight
+					share = 1
+					own += c.weight
 				case c.typed && instance:
-					carried += instanceShare * c.weight
+					share = instanceShare
 				case b.passageCarries(p, c):
-					carried += contextShare * c.weight
+					share = contextShare
+				}
+				carried += share * c.weight
+				if c.origin == plainToken {
+					known += share * c.weight
 				}
 			}
 			cand := candidate{passage: pi, sentence: si, coverage: carried / total}
-			cand.score = cand.coverage + 0.02/float64(rank+1)
+			cand.prior = cand.coverage + 0.02/float64(rank+1)
+			var bonus float64
 			if b.enabled(AnswerTypes) {
-				bonus, num, counts := kindEvidence(q, info, questionTerms, units)
-				cand.score += bonus
-				cand.number, cand.counts = num, counts
+				bonus, cand.number, cand.counts = kindEvidence(q, info, questionTerms, units)
+				cand.prior += bonus
 			}
+			held := 0.0
+			if b.holdsKind(q, &cand) {
+				held = 1
+			}
+			cand.features = []float64{
+				cand.coverage,
+				safeDiv(known, knownTotal),
+				safeDiv(own, total),
+				bonus,
+				held,
+				boolValue(instance),
+				1 / float64(rank+1),
+				float64(utf8.RuneCountInString(p.sentence(si))) / 100,
+				cand.prior,
+				b.contextCoverage(q, p, info),
+			}
+			if b.enabled(AnswerTypes) {
+				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
+			} else {
+				cand.features = append(cand.features, make([]float64, len(candidateFeatures)-len(cand.features))...)
+			}
+			cand.score = b.model.Candidate.Logit(cand.features)
 			out = append(out, cand)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// candidateFeatures names the features of a candidate sentence, in the
+// order score gives them to the fitted model.
+var candidateFeatures = []string{
+	"coverage",       // share of the question's weight the sentence (or, less, its passage) carries
+	"known_coverage", // the same, of the concepts the articles or the lexicon know
+	"own_coverage",   // share carried by the sentence itself
+	"kind_evidence",  // evidence of the kind of answer asked for
+	"kind_held",      // holds an answer of the kind a kind demands
+	"instance",       // names a thing of the kind asked for
+	"passage_rank",   // 1/(rank of its passage in retrieval)
+	"length",         // hundreds of characters
+	"prior",          // the retrieval order: coverage plus kind evidence
+	"context",        // share of the message's other sentences' weight carried
+	// Evidence of each kind of answer, where the question asks for it.
+	"counted_number", // how many: a number next to what is counted
+	"number",         // how many: any number
+	"exact_date",     // when: a day of a month
+	"date",           // when: any time
+	"new_place",      // where: a place the question does not name
+	"new_name",       // who, what: a name the question does not name
+	"reason",         // why: a cause
+	"means",          // how: a means
+	"stance",         // yes/no: a denial or confirmation
+	"quotation",      // what did X say: quoted words
+	"speech",         // what did X say: reported speech
+}
+
+// kindFeatures are the evidence of each kind of answer a sentence holds,
+// each counted only for questions of its kind.
+func kindFeatures(q question, info *sentenceInfo, questionTerms map[string]bool, counted *numberAt) []float64 {
+	is := func(kinds ...qtype) bool {
+		for _, k := range kinds {
+			if q.kind == k {
+				return true
+			}
+		}
+		return false
+	}
+	f := func(kind bool, evidence bool) float64 { return boolValue(kind && evidence) }
+	return []float64{
+		f(is(qHowMany), counted != nil),
+		f(is(qHowMany), len(info.numbers) > 0),
+		f(is(qWhen), info.exact),
+		f(is(qWhen), info.date),
+		f(is(qWhere), hasNew(info.places, questionTerms)),
+		f(is(qWho, qWhat), hasNew(info.names, questionTerms)),
+		f(is(qWhy), info.reason),
+		f(is(qHow), info.manner),
+		f(is(qYesNo), info.stance),
+		f(is(qQuote), info.quoted >= 30),
+		f(is(qQuote), info.speech),
+	}
+}
+
+// contextCoverage is the share of the weight of the message's context
+// concepts that a sentence, or less its passage, carries.
+func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float64 {
+	var carried, total float64
+	for _, c := range q.context {
+		total += c.weight
+		switch {
+		case b.sentenceCarries(info, c):
+			carried += c.weight
+		case b.passageCarries(p, c):
+			carried += contextShare * c.weight
+		}
+	}
+	return safeDiv(carried, total)
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func boolValue(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+func (b *Base) sentenceCarries(info *sentenceInfo, c concept) bool {
+	for _, alt := range c.alts {
+		if _, ok := carries(info.terms, alt); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Base) passageCarries(p *passage, c concept) bool {
@@ -341,21 +367,70 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 	return false
 }
 
+// answerable reports whether the best candidate answers the question: it
+// holds an answer of the kind asked for, where a kind demands one, and the
+// fitted model finds it likely enough to be right.
+func (b *Base) answerable(q question, cands []candidate) bool {
+	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(answerFeatures(q, cands)) >= b.model.Threshold
+}
+
+// answerFeatures names the features of the decision to answer, in the
+// order answerFeatures gives them to the fitted model.
+var answerFeatureNames = []string{
+	"top_score",     // the best candidate's log-odds
+	"margin",        // how far it is ahead of the next
+	"top_coverage",  // its coverage
+	"top_known",     // its coverage of known concepts
+	"top_kind_held", // whether it holds an answer of the kind asked for
+	"unknown_words", // share of the question's concepts that are lower-case words nobody knows
+	"unknown_names", // share that are names the articles lack
+	"unseen_weight", // share of the question's weight the articles never state
+	"concepts",      // 1/number of concepts
+	"foreign",       // asked in Russian or Ukrainian
+}
+
+// answerFeatures are what the decision to answer rests on: how good the
+// best candidate is, and what of the question the articles never state.
+func answerFeatures(q question, cands []candidate) []float64 {
+	top := cands[0]
+	margin := 0.0
+	if len(cands) > 1 {
+		margin = top.score - cands[1].score
+	}
+	var words, names, unseen, total float64
+	for _, c := range q.concepts {
+		total += c.weight
+		switch c.origin {
+		case unknownWord:
+			words++
+		case unknownName:
+			names++
+		}
+		if c.unseen {
+			unseen += c.weight
+		}
+	}
+	n := float64(len(q.concepts))
+	return []float64{
+		top.score, margin, top.coverage, top.features[1], top.features[4],
+		words / n, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+	}
+}
+
 // holdsKind reports whether the best sentence holds an answer of the kind
 // asked for, where a kind demands one: a how-many answer needs a number
 // that counts what was asked, a when answer a time. A sentence that only
 // shares the question's words ("crawl towards the exits" for "how many
 // exits") is no answer.
-func (b *Base) holdsKind(q question, best candidate) bool {
+func (b *Base) holdsKind(q question, best *candidate) bool {
 	if !b.enabled(AnswerTypes) {
 		return true
 	}
-	info := &b.passages[best.passage].info[best.sentence]
 	switch q.kind {
 	case qHowMany:
-		return best.number != nil || (len(info.numbers) > 0 && q.language != "en")
+		return best.number != nil || (len(b.passages[best.passage].info[best.sentence].numbers) > 0 && q.language != "en")
 	case qWhen:
-		return info.date
+		return b.passages[best.passage].info[best.sentence].date
 	}
 	return true
 }
@@ -460,139 +535,4 @@ func countedNumber(nums []numberAt, units []unit) (*numberAt, int) {
 		}
 	}
 	return best, counts
-}
-
-// conflict composes an answer for a count that the articles report
-// differently: the latest figure first, then the earlier ones with their
-// dates, each from a cited passage. It reports false when the articles
-// agree or only one gives a figure.
-func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool) {
-	type report struct {
-		c   candidate
-		doc int
-	}
-	var reports []report // one per article: its best sentence with a count
-	seenDoc := map[int]bool{}
-	top := cands[0].score
-	counts := -1 // what the best count counts
-	for _, c := range cands {
-		if c.number != nil && c.coverage >= minCoverage {
-			counts = c.counts
-			break
-		}
-	}
-	for _, c := range cands {
-		strong := c.coverage >= minCoverage && c.score >= top-conflictMargin
-		// A later article may count the same thing without repeating
-		// the question's context ("in the Crocus City Hall attack").
-		same := c.counts == counts && c.coverage >= conflictCoverage
-		if c.number == nil || !(strong || same) {
-			continue
-		}
-		d := b.passages[c.passage].doc
-		if !seenDoc[d] {
-			seenDoc[d] = true
-			reports = append(reports, report{c, d})
-		}
-	}
-	if len(reports) < 2 {
-		return "", nil, false
-	}
-	// Latest article first; docs are sorted oldest first.
-	sort.SliceStable(reports, func(i, j int) bool { return reports[i].doc > reports[j].doc })
-	latest := reports[0]
-	var earlier []report
-	values := map[string]bool{normalNumber(latest.c.number.value): true}
-	byDate := map[string]int{} // date → index in earlier: one report a day
-	for _, r := range reports[1:] {
-		v := normalNumber(r.c.number.value)
-		if values[v] {
-			continue
-		}
-		date := b.docs[r.doc].Date.String()
-		if i, ok := byDate[date]; ok {
-			// A figure beats a vague "dozens"; then the better sentence.
-			e := earlier[i]
-			if d, ed := hasDigit(r.c.number.value), hasDigit(e.c.number.value); d && !ed || d == ed && r.c.score > e.c.score {
-				earlier[i] = r
-			}
-			continue
-		}
-		values[v] = true
-		byDate[date] = len(earlier)
-		earlier = append(earlier, r)
-	}
-	if len(earlier) == 0 {
-		return "", nil, false
-	}
-	lp := &b.passages[latest.c.passage]
-	var tail strings.Builder
-	tail.WriteString(" Earlier reports: ")
-	cites := []Citation{b.citation(lp)}
-	for i, r := range earlier {
-		if i > 0 {
-			tail.WriteString("; ")
-		}
-		fmt.Fprintf(&tail, "%s (%s)", strings.ToLower(r.c.number.text), b.docs[r.doc].Date.Human())
-		cites = append(cites, b.citation(&b.passages[r.c.passage]))
-	}
-	tail.WriteString(".")
-	head := fmt.Sprintf(" (%s, the latest report).", b.docs[lp.doc].Date.Human())
-	room := MaxAnswerLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail.String())
-	if room < 60 {
-		return "", nil, false
-	}
-	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
-	return truncateRunes(s, room) + head + tail.String(), cites, true
-}
-
-// leadPronounRE matches a sentence that leans on the one before it for
-// what it is about ("They were detained in the Bryansk region").
-var leadPronounRE = regexp.MustCompile(`^(?:They|He|She|It|This|These|Those|Their|His|Her|Its)\b`)
-
-// answerText is the answer drawn from sentence si of p: the sentence,
-// with the one before when it opens with a pronoun, and for a why
-// question the one after, where explanations usually follow. Neighbours
-// are added only while the answer stays within MaxAnswerLen.
-func answerText(q question, p *passage, si int) string {
-	first, last := si, si
-	if si > 0 && leadPronounRE.MatchString(p.sentence(si)) {
-		first = si - 1
-	}
-	if q.kind == qWhy && si+1 < len(p.sentences) {
-		last = si + 1
-	}
-	for first <= si && si <= last {
-		s := p.text[p.sentences[first].start:p.sentences[last].end]
-		if utf8.RuneCountInString(s) <= MaxAnswerLen {
-			return s
-		}
-		// Too long: drop the sentence after first, then the one before.
-		if last > si {
-			last--
-		} else {
-			first++
-		}
-	}
-	return truncateRunes(p.sentence(si), MaxAnswerLen)
-}
-
-func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
-
-func normalNumber(s string) string {
-	return strings.ToLower(strings.ReplaceAll(s, ",", ""))
-}
-
-// truncateRunes shortens s to at most n runes, cutting at a word boundary
-// and marking the cut with an ellipsis.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)[:n-1]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:") + "…"
 }

@@ -37,6 +37,11 @@ type concept struct {
 	// typed is set when the concept names the kind of the answer ("which
 	// day", "what network"): a sentence naming an instance carries it.
 	typed bool
+	// origin tells a word the articles and the lexicon lack (a name, a
+	// lower-case word) from a known one.
+	origin tokenKind
+	// unseen is set when the articles state none of its alternatives.
+	unseen bool
 }
 
 // unknownWordShare is the weight of a lower-case Russian or Ukrainian word
@@ -59,6 +64,8 @@ type question struct {
 	focus    string // the noun of "what X", "which X": the answer names one
 	counting bool   // asks for a count ("how many", "death toll"), not a measure
 	concepts []concept
+	// context are the concepts of the message's other sentences.
+	context []concept
 }
 
 // Words that frame a question rather than say what it is about.
@@ -108,7 +115,25 @@ func words(text string) []string {
 }
 
 // analyse works out what question asks and how the articles may say it.
-func (b *Base) analyse(text string) question {
+func (b *Base) analyse(m message) question {
+	q := b.analyseText(m.question)
+	if m.context != "" {
+		// The other sentences of a message say what it is about, not
+		// what it asks: their known concepts are kept apart.
+		seen := map[string]bool{}
+		for _, c := range q.concepts {
+			seen[strings.Join(c.alts[0], " ")] = true
+		}
+		for _, c := range b.analyseText(m.context).concepts {
+			if !c.unseen && c.origin == plainToken && !seen[strings.Join(c.alts[0], " ")] {
+				q.context = append(q.context, c)
+			}
+		}
+	}
+	return q
+}
+
+func (b *Base) analyseText(text string) question {
 	q := question{text: text, language: "en"}
 	if cyrillic.MatchString(text) && b.enabled(Translation) {
 		q.language = b.slavic(text)
@@ -147,21 +172,49 @@ func (b *Base) slavic(text string) string {
 	return "ru"
 }
 
+// A token is one term of a question, with what is known of it.
+type token struct {
+	term string
+	kind tokenKind
+}
+
+type tokenKind int
+
+const (
+	plainToken   tokenKind = iota
+	acronymToken           // "US", "IS": a lexicon member only as an acronym
+	unknownName            // a capitalised word the articles and lexicon lack
+	unknownWord            // a lower-case word the articles and lexicon lack
+)
+
 func (b *Base) analyseEnglish(q *question) {
 	ws := words(q.text)
 	q.kind = questionKind(ws)
 	q.counting = counting(ws)
 	q.focus = focusTerm(ws, b.terms)
-	var phrase []string // the question's terms, in order
-	for _, w := range ws {
+	var phrase []token // the question's terms, in order
+	for i, w := range ws {
 		if acronym.MatchString(w) && b.enabled(Synonyms) {
 			// US, IS: acronyms that would otherwise be stop words.
 			if g := b.groupOf(strings.ToLower(w)); g >= 0 {
-				phrase = append(phrase, "\x00"+strings.ToLower(w))
+				phrase = append(phrase, token{strings.ToLower(w), acronymToken})
 				continue
 			}
 		}
-		phrase = append(phrase, b.spell(w)...)
+		for _, t := range b.spell(w) {
+			kind := plainToken
+			if b.stats.df[t] == 0 && b.groupOf(t) < 0 {
+				// An unknown word written in lower case is more likely
+				// one the lexicon lacks than a fact the articles lack;
+				// a capitalised one past the first is a name they lack.
+				r, _ := utf8.DecodeRuneInString(w)
+				kind = unknownWord
+				if i > 0 && unicode.IsUpper(r) {
+					kind = unknownName
+				}
+			}
+			phrase = append(phrase, token{t, kind})
+		}
 	}
 	b.addConcepts(q, phrase)
 }
@@ -289,7 +342,7 @@ var phraseKinds = map[string]qtype{
 // addConcepts turns the question's terms into concepts: lexicon phrases
 // first (longest match), then single terms, spell-corrected when the
 // articles don't have them.
-func (b *Base) addConcepts(q *question, phrase []string) {
+func (b *Base) addConcepts(q *question, phrase []token) {
 	used := make([]bool, len(phrase))
 	if b.enabled(Synonyms) {
 		for n := 4; n >= 1; n-- {
@@ -297,11 +350,10 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 				if anyUsed(used[i : i+n]) {
 					continue
 				}
-				key := strings.Join(phrase[i:i+n], " ")
-				if n == 1 && b.lexicon.short[key] {
+				key := joinTerms(phrase[i : i+n])
+				if n == 1 && b.lexicon.short[key] && phrase[i].kind != acronymToken {
 					continue // "used" stems to "us"; only "US" is the US
 				}
-				key = strings.TrimPrefix(key, "\x00")
 				g := b.groupOf(key)
 				if g < 0 {
 					continue
@@ -317,11 +369,13 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 		}
 	}
 	for i, t := range phrase {
-		if used[i] || strings.HasPrefix(t, "\x00") || frameWords[t] {
+		if used[i] || t.kind == acronymToken || frameWords[t.term] {
 			continue
 		}
 		used[i] = true
-		q.concepts = append(q.concepts, b.newConcept([][]string{{t}}))
+		c := b.newConcept([][]string{{t.term}})
+		c.origin = t.kind
+		q.concepts = append(q.concepts, c)
 	}
 	// A foreign name the lexicon does not know may be spelt in a way
 	// it lacks: it weighs half. A lower-case word it does not know is
@@ -329,17 +383,17 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 	// it weighs little.
 	var known, nKnown float64
 	for i := range q.concepts {
-		switch q.concepts[i].alts[0][0][0] {
-		case '\x01':
+		switch q.concepts[i].origin {
+		case unknownName:
 			q.concepts[i].weight /= 2
-		case '\x02':
+		case unknownWord:
 		default:
 			known += q.concepts[i].weight
 			nKnown++
 		}
 	}
 	for i := range q.concepts {
-		if c := &q.concepts[i]; c.alts[0][0][0] == '\x02' {
+		if c := &q.concepts[i]; c.origin == unknownWord {
 			c.weight *= unknownWordShare
 			if nKnown > 0 {
 				c.weight = min(c.weight, known/nKnown/2)
@@ -408,6 +462,17 @@ func asksForWords(cs []concept) bool {
 	return false
 }
 
+func joinTerms(ts []token) string {
+	var sb strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(t.term)
+	}
+	return sb.String()
+}
+
 func anyUsed(u []bool) bool {
 	for _, x := range u {
 		if x {
@@ -429,6 +494,7 @@ func (b *Base) newConcept(alts [][]string) concept {
 	}
 	if c.weight < 0 {
 		c.weight = b.stats.unseenIDF()
+		c.unseen = true
 	}
 	return c
 }
@@ -482,8 +548,8 @@ func (b *Base) terms(text string) []string {
 func (b *Base) analyseForeign(q *question) {
 	lxs := []*foreignLexicon{b.lexicon.foreign[q.language], b.lexicon.foreign[otherSlavic[q.language]]}
 	var english []string // the question's words in English, up to its subject
-	var phrase []string
-	var unknown []string // lower-case words neither lexicon knows
+	var phrase []token
+	var unknown []token // lower-case words neither lexicon knows
 	kindSet := false
 	for i, w := range words(q.text) {
 		lower := strings.ToLower(w)
@@ -503,7 +569,9 @@ func (b *Base) analyseForeign(q *question) {
 				if !kindSet && len(english) > 0 {
 					english = append(english, strings.Fields(e)...)
 				}
-				phrase = append(phrase, b.terms(e)...)
+				for _, t := range b.terms(e) {
+					phrase = append(phrase, token{t, plainToken})
+				}
 			}
 			continue
 		}
@@ -518,11 +586,11 @@ func (b *Base) analyseForeign(q *question) {
 		name := i > 0 && unicode.IsUpper(r)
 		switch {
 		case name && len(ts) == 1 && b.stats.df[ts[0]] > 0:
-			phrase = append(phrase, ts...)
+			phrase = append(phrase, token{ts[0], plainToken})
 		case name:
-			phrase = append(phrase, "\x01"+lower)
+			phrase = append(phrase, token{lower, unknownName})
 		default:
-			unknown = append(unknown, "\x02"+lower)
+			unknown = append(unknown, token{lower, unknownWord})
 		}
 	}
 	if !kindSet {

@@ -1,0 +1,175 @@
+package knowledge
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// compose writes the answer from the scored sentences, best first: for a
+// count that the articles report differently, every report with its date;
+// otherwise the best sentence, with the passages of other articles that
+// say the same as further citations.
+func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
+	a.Found = true
+	if q.counting && b.enabled(Conflicts) {
+		if text, cites, ok := b.conflict(q, cands); ok {
+			a.Text, a.Citations = text, cites
+			return a
+		}
+	}
+	best := cands[0]
+	p := &b.passages[best.passage]
+	a.Text = answerText(q, p, best.sentence)
+	a.Citations = append(a.Citations, b.citation(p))
+	// Other strong passages from other articles, for the reader.
+	seen := map[int]bool{p.doc: true}
+	for _, c := range cands[1:] {
+		op := &b.passages[c.passage]
+		if len(a.Citations) >= 3 || c.coverage < minCoverage || c.prior < best.prior*0.8 {
+			break
+		}
+		if !seen[op.doc] {
+			seen[op.doc] = true
+			a.Citations = append(a.Citations, b.citation(op))
+		}
+	}
+	return a
+}
+
+// conflict composes an answer for a count that the articles report
+// differently: the latest figure first, then the earlier ones with their
+// dates, each from a cited passage. It reports false when the articles
+// agree or only one gives a figure.
+func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool) {
+	type report struct {
+		c   candidate
+		doc int
+	}
+	var reports []report // one per article: its best sentence with a count
+	seenDoc := map[int]bool{}
+	top := cands[0].prior
+	counts := -1 // what the best count counts
+	for _, c := range cands {
+		if c.number != nil && c.coverage >= minCoverage {
+			counts = c.counts
+			break
+		}
+	}
+	for _, c := range cands {
+		strong := c.coverage >= minCoverage && c.prior >= top-conflictMargin
+		// A later article may count the same thing without repeating
+		// the question's context ("in the Crocus City Hall attack").
+		same := c.counts == counts && c.coverage >= conflictCoverage
+		if c.number == nil || !(strong || same) {
+			continue
+		}
+		d := b.passages[c.passage].doc
+		if !seenDoc[d] {
+			seenDoc[d] = true
+			reports = append(reports, report{c, d})
+		}
+	}
+	if len(reports) < 2 {
+		return "", nil, false
+	}
+	// Latest article first; docs are sorted oldest first.
+	sort.SliceStable(reports, func(i, j int) bool { return reports[i].doc > reports[j].doc })
+	latest := reports[0]
+	var earlier []report
+	values := map[string]bool{normalNumber(latest.c.number.value): true}
+	byDate := map[string]int{} // date → index in earlier: one report a day
+	for _, r := range reports[1:] {
+		v := normalNumber(r.c.number.value)
+		if values[v] {
+			continue
+		}
+		date := b.docs[r.doc].Date.String()
+		if i, ok := byDate[date]; ok {
+			// A figure beats a vague "dozens"; then the better sentence.
+			e := earlier[i]
+			if d, ed := hasDigit(r.c.number.value), hasDigit(e.c.number.value); d && !ed || d == ed && r.c.prior > e.c.prior {
+				earlier[i] = r
+			}
+			continue
+		}
+		values[v] = true
+		byDate[date] = len(earlier)
+		earlier = append(earlier, r)
+	}
+	if len(earlier) == 0 {
+		return "", nil, false
+	}
+	lp := &b.passages[latest.c.passage]
+	var tail strings.Builder
+	tail.WriteString(" Earlier reports: ")
+	cites := []Citation{b.citation(lp)}
+	for i, r := range earlier {
+		if i > 0 {
+			tail.WriteString("; ")
+		}
+		fmt.Fprintf(&tail, "%s (%s)", strings.ToLower(r.c.number.text), b.docs[r.doc].Date.Human())
+		cites = append(cites, b.citation(&b.passages[r.c.passage]))
+	}
+	tail.WriteString(".")
+	head := fmt.Sprintf(" (%s, the latest report).", b.docs[lp.doc].Date.Human())
+	room := MaxAnswerLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail.String())
+	if room < 60 {
+		return "", nil, false
+	}
+	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
+	return truncateRunes(s, room) + head + tail.String(), cites, true
+}
+
+// leadPronounRE matches a sentence that leans on the one before it for
+// what it is about ("They were detained in the Bryansk region").
+var leadPronounRE = regexp.MustCompile(`^(?:They|He|She|It|This|These|Those|Their|His|Her|Its)\b`)
+
+// answerText is the answer drawn from sentence si of p: the sentence,
+// with the one before when it opens with a pronoun, and for a why
+// question the one after, where explanations usually follow. Neighbours
+// are added only while the answer stays within MaxAnswerLen.
+func answerText(q question, p *passage, si int) string {
+	first, last := si, si
+	if si > 0 && leadPronounRE.MatchString(p.sentence(si)) {
+		first = si - 1
+	}
+	if q.kind == qWhy && si+1 < len(p.sentences) {
+		last = si + 1
+	}
+	for first <= si && si <= last {
+		s := p.text[p.sentences[first].start:p.sentences[last].end]
+		if utf8.RuneCountInString(s) <= MaxAnswerLen {
+			return s
+		}
+		// Too long: drop the sentence after first, then the one before.
+		if last > si {
+			last--
+		} else {
+			first++
+		}
+	}
+	return truncateRunes(p.sentence(si), MaxAnswerLen)
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+func normalNumber(s string) string {
+	return strings.ToLower(strings.ReplaceAll(s, ",", ""))
+}
+
+// truncateRunes shortens s to at most n runes, cutting at a word boundary
+// and marking the cut with an ellipsis.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
