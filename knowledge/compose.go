@@ -15,15 +15,21 @@ import (
 func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 	a.Found = true
 	if q.counting && b.enabled(Conflicts) {
-		if text, cites, ok := b.conflict(q, cands); ok {
-			a.Text, a.Citations = text, cites
+		if text, lead, cites, ok := b.conflict(q, cands); ok {
+			a.Text, a.Lead, a.Citations = text, lead, cites
 			return a
 		}
 	}
 	best := cands[0]
 	p := &b.passages[best.passage]
 	a.Text = answerText(q, p, best.sentence)
-	a.Citations = append(a.Citations, b.citation(p))
+	a.Lead = leadPhrase(q, p.sentence(best.sentence), &p.info[best.sentence], best.number)
+	first := b.citation(p)
+	first.Mark = a.Lead
+	if first.Mark == "" {
+		first.Mark = p.sentence(best.sentence)
+	}
+	a.Citations = append(a.Citations, first)
 	// Other strong passages from other articles, for the reader.
 	seen := map[int]bool{p.doc: true}
 	for _, c := range cands[1:] {
@@ -33,7 +39,11 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 		if !seen[op.doc] {
 			seen[op.doc] = true
-			a.Citations = append(a.Citations, b.citation(op))
+			c := b.citation(op)
+			if a.Lead != "" && strings.Contains(c.Passage, a.Lead) {
+				c.Mark = a.Lead
+			}
+			a.Citations = append(a.Citations, c)
 		}
 	}
 	return a
@@ -43,7 +53,7 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 // differently: the latest figure first, then the earlier ones with their
 // dates, each from a cited passage. It reports false when the articles
 // agree or only one gives a figure.
-func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool) {
+func (b *Base) conflict(q question, cands []candidate) (string, string, []Citation, bool) {
 	type report struct {
 		c   candidate
 		doc int
@@ -73,7 +83,7 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 		}
 	}
 	if len(reports) < 2 {
-		return "", nil, false
+		return "", "", nil, false
 	}
 	// Latest article first; docs are sorted oldest first.
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].doc > reports[j].doc })
@@ -100,27 +110,35 @@ func (b *Base) conflict(q question, cands []candidate) (string, []Citation, bool
 		earlier = append(earlier, r)
 	}
 	if len(earlier) == 0 {
-		return "", nil, false
+		return "", "", nil, false
 	}
 	lp := &b.passages[latest.c.passage]
 	var tail strings.Builder
 	tail.WriteString(" Earlier reports: ")
 	cites := []Citation{b.citation(lp)}
+	cites[0].Mark = latest.c.number.text
+	lead := fmt.Sprintf("%s, %s; earlier ", latest.c.number.text, b.docs[lp.doc].Date.Human())
 	for i, r := range earlier {
 		if i > 0 {
 			tail.WriteString("; ")
 		}
 		fmt.Fprintf(&tail, "%s (%s)", strings.ToLower(r.c.number.text), b.docs[r.doc].Date.Human())
-		cites = append(cites, b.citation(&b.passages[r.c.passage]))
+		c := b.citation(&b.passages[r.c.passage])
+		c.Mark = r.c.number.text
+		cites = append(cites, c)
+		if i > 0 {
+			lead += ", "
+		}
+		lead += fmt.Sprintf("%s (%s)", r.c.number.text, b.docs[r.doc].Date.Human())
 	}
 	tail.WriteString(".")
 	head := fmt.Sprintf(" (%s, the latest report).", b.docs[lp.doc].Date.Human())
 	room := MaxAnswerLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail.String())
 	if room < 60 {
-		return "", nil, false
+		return "", "", nil, false
 	}
 	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
-	return truncateRunes(s, room) + head + tail.String(), cites, true
+	return truncateRunes(s, room) + head + tail.String(), lead, cites, true
 }
 
 // leadPronounRE matches a sentence that leans on the one before it for
@@ -173,3 +191,47 @@ func truncateRunes(s string, n int) string {
 	}
 	return strings.TrimRight(cut, " ,;:") + "…"
 }
+
+// leadPhrase is the answer itself, cut from the best sentence by the kind
+// of question: the number that counts what was asked, the date, the place
+// or name the question does not hold, the words quoted; "" when the kind
+// has no short form (why, how, yes/no) or the sentence none.
+func leadPhrase(q question, sentence string, info *sentenceInfo, counted *numberAt) string {
+	switch q.kind {
+	case qHowMany:
+		if counted != nil {
+			return counted.text
+		}
+	case qWhen:
+		if m := exactDateRE.FindString(sentence); m != "" {
+			return m
+		}
+		return dateRE.FindString(sentence)
+	case qWhere:
+		for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
+			if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
+				return m[1]
+			}
+		}
+	case qWho:
+		for _, m := range nameRE.FindAllString(sentence, -1) {
+			if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
+				return m
+			}
+		}
+	case qQuote:
+		if info.quoted >= 30 {
+			best := ""
+			for _, m := range quoteRE.FindAllString(sentence, -1) {
+				if utf8.RuneCountInString(m) > utf8.RuneCountInString(best) {
+					best = m
+				}
+			}
+			return strings.Trim(best, "“”\"«»")
+		}
+	}
+	return ""
+}
+
+// nameRE finds a run of capitalised words: a name.
+var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
