@@ -66,6 +66,8 @@ type question struct {
 	concepts []concept
 	// context are the concepts of the message's other sentences.
 	context []concept
+	// conflicting is set when the message says reports differ.
+	conflicting bool
 }
 
 // Words that frame a question rather than say what it is about.
@@ -117,6 +119,7 @@ func words(text string) []string {
 // analyse works out what question asks and how the articles may say it.
 func (b *Base) analyse(m message) question {
 	q := b.analyseText(m.question)
+	q.conflicting = m.conflicting
 	if m.context != "" {
 		// The other sentences of a message say what it is about, not
 		// what it asks: their known concepts are kept apart.

@@ -20,6 +20,12 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 			return a
 		}
 	}
+	if q.conflicting && b.enabled(Conflicts) {
+		if r, ok := b.reports(q, cands); ok {
+			a.Text, a.Lead, a.Citations = r.text, r.lead, r.cites
+			return a
+		}
+	}
 	best := cands[0]
 	p := &b.passages[best.passage]
 	a.Text = answerText(q, p, best.sentence)
@@ -47,6 +53,72 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 	}
 	return a
+}
+
+// reportMargin is how far below the best candidate's log-odds another
+// article's best sentence may be and still be given as its report.
+const reportMargin = 2.0
+
+// maxReports is how many articles' reports a conflicting answer gives.
+const maxReports = 3
+
+type composed struct {
+	text, lead string
+	cites      []Citation
+}
+
+// reports composes an answer for a message that says the reports differ:
+// the best sentence of each of the articles whose best sentence is among
+// the strongest candidates, latest article first, each with its date and
+// its passage cited. It reports false when only one article answers.
+func (b *Base) reports(q question, cands []candidate) (composed, bool) {
+	var picked []candidate
+	seenDoc := map[int]bool{}
+	seenText := map[string]bool{}
+	for i, c := range cands {
+		if len(picked) == maxReports || i >= 3*candidates {
+			break
+		}
+		// Another article's report counts when the model finds it about
+		// as likely an answer as the best.
+		if c.score < cands[0].score-reportMargin {
+			break
+		}
+		p := &b.passages[c.passage]
+		s := p.sentence(c.sentence)
+		if seenDoc[p.doc] || seenText[s] {
+			continue
+		}
+		seenDoc[p.doc], seenText[s] = true, true
+		picked = append(picked, c)
+	}
+	if len(picked) < 2 {
+		return composed{}, false
+	}
+	sort.SliceStable(picked, func(i, j int) bool {
+		return b.passages[picked[i].passage].doc > b.passages[picked[j].passage].doc
+	})
+	room := MaxAnswerLen/len(picked) - 16
+	var r composed
+	var text, lead []string
+	for _, c := range picked {
+		p := &b.passages[c.passage]
+		s := p.sentence(c.sentence)
+		date := b.docs[p.doc].Date.Human()
+		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
+		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), date))
+		cite := b.citation(p)
+		cite.Mark = l
+		if l == "" {
+			cite.Mark = s
+		} else {
+			lead = append(lead, l+", "+date)
+		}
+		r.cites = append(r.cites, cite)
+	}
+	r.text = truncateRunes(strings.Join(text, "; "), MaxAnswerLen)
+	r.lead = strings.Join(lead, "; ")
+	return r, true
 }
 
 // conflict composes an answer for a count that the articles report
@@ -214,7 +286,15 @@ func leadPhrase(q question, sentence string, info *sentenceInfo, counted *number
 			}
 		}
 	case qWho:
-		for _, m := range nameRE.FindAllString(sentence, -1) {
+		for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
+			m := sentence[loc[0]:loc[1]]
+			for _, article := range []string{"The ", "A ", "An "} {
+				m = strings.TrimPrefix(m, article)
+			}
+			// A sentence's first word is capitalised whatever it is.
+			if loc[0] == 0 && !strings.Contains(m, " ") {
+				continue
+			}
 			if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
 				return m
 			}
@@ -235,3 +315,41 @@ func leadPhrase(q question, sentence string, info *sentenceInfo, counted *number
 
 // nameRE finds a run of capitalised words: a name.
 var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
+
+// excerpt cuts a sentence to at most room runes around what answers: the
+// lead phrase, else the first of the question's concepts it carries.
+func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
+	if utf8.RuneCountInString(s) <= room {
+		return s
+	}
+	at := -1
+	if lead != "" {
+		at = strings.Index(s, lead)
+	}
+	if at < 0 {
+		for _, c := range q.concepts {
+			for _, alt := range c.alts {
+				if pos, ok := carries(info.terms, alt); ok && (at < 0 || pos < at) {
+					at = pos
+				}
+			}
+		}
+	}
+	start := 0
+	if at > 0 {
+		// Keep a third of the room before the answer, from a word start.
+		start = at
+		for n := 0; start > 0 && n < room/3; n++ {
+			_, size := utf8.DecodeLastRuneInString(s[:start])
+			start -= size
+		}
+		if i := strings.IndexByte(s[start:], ' '); start > 0 && i >= 0 && start+i < at {
+			start += i + 1
+		}
+	}
+	out := truncateRunes(s[start:], room-1)
+	if start > 0 {
+		out = "…" + out
+	}
+	return out
+}

@@ -113,12 +113,12 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 46, 15},
-		{"dev", 27, 3},
-		{"hard", 31, 14},
+		{"../../shared/eval/chat.jsonl", 60, 9},
+		{"dev", 30, 3},
+		{"hard", 39, 11},
 		{"variants", 41, 7},
-		{"probe", 20, 12},
-		{"probe2", 31, 5},
+		{"probe", 20, 8},
+		{"probe2", 33, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

@@ -110,7 +110,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		sort.SliceStable(f.stems, func(i, j int) bool { return len(f.stems[i].stem) > len(f.stems[j].stem) })
 		lx.foreign[lang] = f
 	}
-	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}}
+	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}, conflict: map[string]bool{}}
 	err = eachLine(fsys, "lexicon/chat.txt", func(section, line string) error {
 		line = strings.ToLower(line)
 		var phrase string
@@ -125,6 +125,9 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 				return fmt.Errorf("want \"short = long\": %q", line)
 			}
 			lx.chat.expand[phrase] = strings.Fields(v)
+		case "conflict":
+			phrase = line
+			lx.chat.conflict[line] = true
 		case "asks":
 			for _, w := range strings.Fields(line) {
 				lx.chat.question[w] = true

@@ -14,6 +14,9 @@ import (
 type message struct {
 	question string
 	context  string
+	// conflicting is set when the message says the reports differ or
+	// changed ("the articles dont agree").
+	conflicting bool
 }
 
 var (
@@ -45,8 +48,11 @@ func (b *Base) normalise(text string) message {
 	if len(parts) == 0 {
 		return message{}
 	}
-	ask := askingSentence(parts, b.lexicon.chat.asks)
+	ask := askingSentence(parts, b.lexicon.chat)
 	m := message{question: parts[ask]}
+	for _, p := range parts {
+		m.conflicting = m.conflicting || b.lexicon.chat.conflicting(p)
+	}
 	for i, p := range parts {
 		if i != ask {
 			m.context += p + " "
@@ -105,13 +111,14 @@ func splitChat(text string) []string {
 // askingSentence picks the sentence of a message that asks: the first
 // that ends with a question mark and opens with a question word, else the
 // first that ends with a question mark, else the first that opens with
-// a question word, else the first.
-func askingSentence(parts []string, asks func(string) bool) int {
+// a question word, else the first. A sentence that only says the reports
+// differ ("did that number change?") asks about another one.
+func askingSentence(parts []string, chat *chatLexicon) int {
 	opens := func(s string) bool {
 		ws := words(s)
-		return len(ws) > 0 && asks(strings.ToLower(ws[0]))
+		return len(ws) > 0 && chat.asks(strings.ToLower(ws[0]))
 	}
-	best, bestRank := 0, 0
+	best, bestRank := 0, -100
 	for i, s := range parts {
 		rank := 0
 		if strings.HasSuffix(s, "?") {
@@ -119,6 +126,9 @@ func askingSentence(parts []string, asks func(string) bool) int {
 		}
 		if opens(s) {
 			rank++
+		}
+		if len(parts) > 1 && chat.conflicting(s) {
+			rank -= 2
 		}
 		if rank > bestRank {
 			best, bestRank = i, rank
@@ -134,6 +144,20 @@ type chatLexicon struct {
 	expand   map[string][]string // lower-case phrase → its words written out
 	longest  int                 // words in the longest phrase
 	question map[string]bool     // words that open a question, any language
+	conflict map[string]bool     // phrases that say reports differ
+}
+
+// conflicting reports whether a sentence says that reports differ.
+func (c *chatLexicon) conflicting(s string) bool {
+	ws := words(strings.ToLower(s))
+	for i := range ws {
+		for n := 1; n <= 2 && i+n <= len(ws); n++ {
+			if c.conflict[strings.Join(ws[i:i+n], " ")] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (c *chatLexicon) asks(w string) bool { return c.question[w] }

@@ -156,8 +156,8 @@ const l2 = 1e-3
 // fit fits the candidate model on the candidates of the answerable
 // questions (which give an answer that is right and supported?), then
 // the decision to answer on every question's best candidate under it
-// (is the answer right?), and the threshold that makes the most right
-// decisions.
+// (an answerable question answered right, against an unanswerable one),
+// and the threshold that makes the most right decisions.
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	candNames, answerNames := knowledge.FeatureNames()
 	b, err := f.base(ctx, &model.Model{})
@@ -197,8 +197,13 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 		if t.AnswerFeatures == nil {
 			continue // nothing found to answer with
 		}
-		ok, _ := q.Grade(true, t.Answer.Text, passages(t.Answer))
-		examples = append(examples, model.Example{X: t.AnswerFeatures, Y: q.Answerable && ok})
+		_, ok := q.Grade(true, t.Answer.Text, passages(t.Answer))
+		if q.Answerable && !ok {
+			// A wrong answer scores as a refusal does: nothing to
+			// learn about when to refuse.
+			continue
+		}
+		examples = append(examples, model.Example{X: t.AnswerFeatures, Y: q.Answerable})
 	}
 	m.Answer = model.Fit(answerNames, examples, l2)
 	m.Threshold = bestThreshold(m.Answer, examples)
