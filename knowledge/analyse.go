@@ -42,6 +42,11 @@ type concept struct {
 	origin tokenKind
 	// unseen is set when the articles state none of its alternatives.
 	unseen bool
+	// word is the question's word, lower case, for a concept of one word.
+	word string
+	// soft are the term sequences of words WordNet gives for word: a
+	// sentence carrying one carries the concept less surely.
+	soft [][]string
 }
 
 // unknownWordShare is the weight of a lower-case Russian or Ukrainian word
@@ -179,6 +184,7 @@ func (b *Base) slavic(text string) string {
 type token struct {
 	term string
 	kind tokenKind
+	word string // the word it comes from, lower case
 }
 
 type tokenKind int
@@ -200,7 +206,7 @@ func (b *Base) analyseEnglish(q *question) {
 		if acronym.MatchString(w) && b.enabled(Synonyms) {
 			// US, IS: acronyms that would otherwise be stop words.
 			if g := b.groupOf(strings.ToLower(w)); g >= 0 {
-				phrase = append(phrase, token{strings.ToLower(w), acronymToken})
+				phrase = append(phrase, token{strings.ToLower(w), acronymToken, strings.ToLower(w)})
 				continue
 			}
 		}
@@ -216,7 +222,7 @@ func (b *Base) analyseEnglish(q *question) {
 					kind = unknownName
 				}
 			}
-			phrase = append(phrase, token{t, kind})
+			phrase = append(phrase, token{t, kind, strings.ToLower(w)})
 		}
 	}
 	b.addConcepts(q, phrase)
@@ -377,7 +383,14 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 		}
 		used[i] = true
 		c := b.newConcept([][]string{{t.term}})
-		c.origin = t.kind
+		c.origin, c.word = t.kind, t.word
+		if t.word != "" {
+			if c.soft = b.related(t.word, []string{t.term}); len(c.soft) > 0 && c.unseen {
+				// The articles never use the word but do use one WordNet
+				// gives for it: it weighs as that one does.
+				c.weight, c.unseen, c.origin = b.newConcept(c.soft).weight, false, plainToken
+			}
+		}
 		q.concepts = append(q.concepts, c)
 	}
 	// A foreign name the lexicon does not know may be spelt in a way
@@ -526,7 +539,16 @@ func (b *Base) spell(w string) []string {
 	// ("Sity"): too many common short words are one edit apart ("take",
 	// "fake").
 	r, _ := utf8.DecodeRuneInString(w)
-	if utf8.RuneCountInString(w) < 5 && !unicode.IsUpper(r) {
+	lower := strings.ToLower(w)
+	switch {
+	case b.enabled(Vectors):
+		// An English word the articles lack is not a misspelling of
+		// one they have ("catch" is not "watch"); a word that is no
+		// English word may be, however short ("putn").
+		if b.english(lower) {
+			return ts
+		}
+	case utf8.RuneCountInString(w) < 5 && !unicode.IsUpper(r):
 		return ts
 	}
 	if c := b.correct(strings.ToLower(w)); c != "" {
@@ -573,7 +595,7 @@ func (b *Base) analyseForeign(q *question) {
 					english = append(english, strings.Fields(e)...)
 				}
 				for _, t := range b.terms(e) {
-					phrase = append(phrase, token{t, plainToken})
+					phrase = append(phrase, token{t, plainToken, ""})
 				}
 			}
 			continue
@@ -589,11 +611,11 @@ func (b *Base) analyseForeign(q *question) {
 		name := i > 0 && unicode.IsUpper(r)
 		switch {
 		case name && len(ts) == 1 && b.stats.df[ts[0]] > 0:
-			phrase = append(phrase, token{ts[0], plainToken})
+			phrase = append(phrase, token{ts[0], plainToken, ""})
 		case name:
-			phrase = append(phrase, token{lower, unknownName})
+			phrase = append(phrase, token{lower, unknownName, ""})
 		default:
-			unknown = append(unknown, token{lower, unknownWord})
+			unknown = append(unknown, token{lower, unknownWord, ""})
 		}
 	}
 	if !kindSet {

@@ -45,6 +45,8 @@ type Base struct {
 	groupIndex map[string]int
 	disabled   Techniques
 	model      *model.Model
+	relations  relations
+	vectors    vectors
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -68,6 +70,14 @@ const (
 	Translation
 	// EventFilter answers only from articles about the event.
 	EventFilter
+	// WordNet lets a question word stand for its WordNet synonyms and
+	// derivations ("died" for "death"), and tells English words from
+	// misspellings.
+	WordNet
+	// Vectors scores how near in meaning a sentence's words are to the
+	// question's words it lacks, and tells English words from
+	// misspellings.
+	Vectors
 )
 
 // Options tunes a Base. The zero value uses every technique.
@@ -114,6 +124,9 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	b.analyzer = mapping.AnalyzerNamed(en.AnalyzerName)
 	if b.analyzer == nil {
 		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
+	}
+	if err := b.loadMeaning(); err != nil {
+		return nil, err
 	}
 	b.groups, b.groupIndex = b.analyseGroups()
 	idx, err := bleve.NewUsing("", mapping, scorch.Name, scorch.Name, nil)

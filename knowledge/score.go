@@ -60,9 +60,10 @@ type sentenceInfo struct {
 	places  map[string]bool // terms of capitalised words after in, at, near...
 	reason  bool
 	manner  bool
-	stance  bool // affirms or denies: "denied", "confirmed"
-	quoted  int  // runes of the longest quotation
-	speech  bool // reported speech: "said that", "told"
+	stance  bool     // affirms or denies: "denied", "confirmed"
+	quoted  int      // runes of the longest quotation
+	speech  bool     // reported speech: "said that", "told"
+	words   []string // its words, lower case, once each
 }
 
 type numberAt struct {
@@ -94,6 +95,13 @@ var (
 
 func (b *Base) sentenceInfo(s string) sentenceInfo {
 	info := sentenceInfo{terms: map[string][]int{}, names: map[string]bool{}, places: map[string]bool{}}
+	seen := map[string]bool{}
+	for _, w := range words(strings.ToLower(s)) {
+		if !seen[w] {
+			seen[w] = true
+			info.words = append(info.words, w)
+		}
+	}
 	for _, tok := range b.analyzer.Analyze([]byte(s)) {
 		t := string(tok.Term)
 		info.terms[t] = append(info.terms[t], tok.Start)
@@ -196,12 +204,13 @@ func (b *Base) score(q question, hits []int) []candidate {
 		}
 	}
 	var out []candidate
+	sims := map[[2]string]float32{}
 	for rank, pi := range hits {
 		p := &b.passages[pi]
 		for si := range p.sentences {
 			info := &p.info[si]
 			instance := namesInstance(q.kind, info, questionTerms)
-			var carried, known, own float64
+			var carried, known, own, soft, near float64
 			var units []unit
 			for ci, c := range q.concepts {
 				found := false
@@ -221,8 +230,15 @@ func (b *Base) score(q question, hits []int) []candidate {
 					own += c.weight
 				case c.typed && instance:
 					share = instanceShare
+				case b.softCarries(info, c, ci, &units):
+					share = contextShare
+					soft += c.weight
 				case b.passageCarries(p, c):
 					share = contextShare
+				default:
+					if c.word != "" {
+						near += c.weight * float64(max(b.nearest(sims, c.word, info.words), 0))
+					}
 				}
 				carried += share * c.weight
 				if c.origin == plainToken {
@@ -251,6 +267,13 @@ func (b *Base) score(q question, hits []int) []candidate {
 				float64(utf8.RuneCountInString(p.sentence(si))) / 100,
 				cand.prior,
 				b.contextCoverage(q, p, info),
+				safeDiv(soft, total),
+				safeDiv(near, total),
+				boolValue(strings.HasSuffix(strings.TrimSpace(p.sentence(si)), "?")),
+				proximity(units, len(p.sentence(si))),
+				boolValue(si == 0),
+				safeDiv(float64(len(units)), float64(len(q.concepts))),
+				novelty(info, questionTerms),
 			}
 			if b.enabled(AnswerTypes) {
 				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
@@ -278,6 +301,13 @@ var candidateFeatures = []string{
 	"length",         // hundreds of characters
 	"prior",          // the retrieval order: coverage plus kind evidence
 	"context",        // share of the message's other sentences' weight carried
+	"wordnet",        // share carried only by words WordNet gives for the question's
+	"vectors",        // share of the concepts it lacks, times the similarity of its nearest word
+	"interrogative",  // the sentence is itself a question (a heading: "What did Putin say?")
+	"proximity",      // how close together the question's concepts are in it
+	"first",          // the first sentence of its passage
+	"concept_share",  // share of the question's concepts it carries, unweighted
+	"novelty",        // share of its terms the question lacks: what it adds
 	// Evidence of each kind of answer, where the question asks for it.
 	"counted_number", // how many: a number next to what is counted
 	"number",         // how many: any number
@@ -335,6 +365,30 @@ func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float
 	return safeDiv(carried, total)
 }
 
+// proximity is 1 less the share of the sentence that the question's
+// concepts it carries span: 1 when they stand together, 0 for one alone.
+func proximity(units []unit, length int) float64 {
+	if len(units) < 2 || length == 0 {
+		return 0
+	}
+	lo, hi := units[0].pos, units[0].pos
+	for _, u := range units[1:] {
+		lo, hi = min(lo, u.pos), max(hi, u.pos)
+	}
+	return 1 - float64(hi-lo)/float64(length)
+}
+
+// novelty is the share of a sentence's terms that the question lacks.
+func novelty(info *sentenceInfo, questionTerms map[string]bool) float64 {
+	n := 0
+	for t := range info.terms {
+		if !questionTerms[t] {
+			n++
+		}
+	}
+	return safeDiv(float64(n), float64(len(info.terms)))
+}
+
 func safeDiv(a, b float64) float64 {
 	if b == 0 {
 		return 0
@@ -347,6 +401,28 @@ func boolValue(v bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// softCarries reports whether a sentence carries a word WordNet gives
+// for the concept's word, and notes where, for a number next to it.
+func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit) bool {
+	for _, alt := range c.soft {
+		if pos, ok := carries(info.terms, alt); ok {
+			*units = append(*units, unit{pos, ci})
+			return true
+		}
+	}
+	return false
+}
+
+// nearest is the similarity of the sentence word nearest in meaning to
+// word.
+func (b *Base) nearest(sims map[[2]string]float32, word string, ws []string) float32 {
+	var best float32
+	for _, w := range ws {
+		best = max(best, b.similarity(sims, word, w))
+	}
+	return best
 }
 
 func (b *Base) sentenceCarries(info *sentenceInfo, c concept) bool {
@@ -371,38 +447,45 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 // holds an answer of the kind asked for, where a kind demands one, and the
 // fitted model finds it likely enough to be right.
 func (b *Base) answerable(q question, cands []candidate) bool {
-	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(answerFeatures(q, cands)) >= b.model.Threshold
+	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(b.answerFeatures(q, cands)) >= b.model.Threshold
 }
 
 // answerFeatures names the features of the decision to answer, in the
 // order answerFeatures gives them to the fitted model.
 var answerFeatureNames = []string{
-	"top_score",     // the best candidate's log-odds
-	"margin",        // how far it is ahead of the next
-	"top_coverage",  // its coverage
-	"top_known",     // its coverage of known concepts
-	"top_kind_held", // whether it holds an answer of the kind asked for
-	"unknown_words", // share of the question's concepts that are lower-case words nobody knows
-	"unknown_names", // share that are names the articles lack
-	"unseen_weight", // share of the question's weight the articles never state
-	"concepts",      // 1/number of concepts
-	"foreign",       // asked in Russian or Ukrainian
+	"top_score",       // the best candidate's log-odds
+	"margin",          // how far it is ahead of the next
+	"top_coverage",    // its coverage
+	"top_known",       // its coverage of known concepts
+	"top_kind_held",   // whether it holds an answer of the kind asked for
+	"unknown_english", // share of the question's concepts that are English words the articles lack
+	"unknown_other",   // share that are lower-case words neither the articles nor English know
+	"top_wordnet",     // the best candidate's share carried through WordNet
+	"top_vectors",     // its share carried through word vectors
+	"unknown_names",   // share that are names the articles lack
+	"unseen_weight",   // share of the question's weight the articles never state
+	"concepts",        // 1/number of concepts
+	"foreign",         // asked in Russian or Ukrainian
 }
 
 // answerFeatures are what the decision to answer rests on: how good the
 // best candidate is, and what of the question the articles never state.
-func answerFeatures(q question, cands []candidate) []float64 {
+func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	top := cands[0]
 	margin := 0.0
 	if len(cands) > 1 {
 		margin = top.score - cands[1].score
 	}
-	var words, names, unseen, total float64
+	var english, other, names, unseen, total float64
 	for _, c := range q.concepts {
 		total += c.weight
 		switch c.origin {
 		case unknownWord:
-			words++
+			if b.english(c.word) {
+				english++
+			} else {
+				other++
+			}
 		case unknownName:
 			names++
 		}
@@ -413,7 +496,7 @@ func answerFeatures(q question, cands []candidate) []float64 {
 	n := float64(len(q.concepts))
 	return []float64{
 		top.score, margin, top.coverage, top.features[1], top.features[4],
-		words / n, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+		english / n, other / n, top.features[10], top.features[11], names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
 	}
 }
 

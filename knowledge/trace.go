@@ -52,7 +52,7 @@ func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
 	}
 	t.Abstain = !b.answerable(q, cands)
 	if b.holdsKind(q, &cands[0]) {
-		t.AnswerFeatures = answerFeatures(q, cands)
+		t.AnswerFeatures = b.answerFeatures(q, cands)
 	}
 	t.Answer = b.compose(q, cands, t.Answer)
 	for _, c := range cands {
