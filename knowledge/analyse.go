@@ -47,6 +47,10 @@ type concept struct {
 	// soft are the term sequences of words WordNet gives for word: a
 	// sentence carrying one carries the concept less surely.
 	soft [][]string
+	// near are the terms of the article word nearest in meaning to a word
+	// the articles lack, nearSim its similarity.
+	near    []string
+	nearSim float64
 }
 
 // unknownWordShare is the weight of a lower-case Russian or Ukrainian word
@@ -389,6 +393,14 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 				// The articles never use the word but do use one WordNet
 				// gives for it: it weighs as that one does.
 				c.weight, c.unseen, c.origin = b.newConcept(c.soft).weight, false, plainToken
+			}
+			if c.unseen && t.kind == unknownWord {
+				// Nor any WordNet gives: the article word nearest in
+				// meaning is searched for, and how near it is tells a
+				// paraphrase from a concept the articles never state.
+				if w, sim := b.nearestArticleWord(t.word); w != "" {
+					c.near, c.nearSim = b.terms(w), float64(sim)
+				}
 			}
 		}
 		q.concepts = append(q.concepts, c)

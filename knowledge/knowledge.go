@@ -47,6 +47,9 @@ type Base struct {
 	model      *model.Model
 	relations  relations
 	vectors    vectors
+	// vocabulary are the words of the event's articles that have
+	// vectors, for the nearest in meaning to a word they lack.
+	vocabulary []string
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -138,6 +141,7 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 		idx.Close()
 		return nil, err
 	}
+	b.vocabulary = b.articleWords()
 	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
 	return b, nil
 }

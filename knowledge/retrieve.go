@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -15,6 +16,9 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 	var should []query.Query
 	for _, c := range q.concepts {
 		should = appendConcept(should, c, c.weight)
+		if len(c.near) > 0 {
+			should = appendConcept(should, concept{alts: [][]string{c.near}}, c.weight*c.nearSim)
+		}
 	}
 	for _, c := range q.context {
 		should = appendConcept(should, c, c.weight*contextShare)
@@ -45,9 +49,10 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 	return out, nil
 }
 
-// appendConcept adds a query for each alternative of c, boosted.
+// appendConcept adds a query for each alternative of c, and the words
+// WordNet gives for it, boosted.
 func appendConcept(should []query.Query, c concept, boost float64) []query.Query {
-	for _, alt := range c.alts {
+	for _, alt := range slices.Concat(c.alts, c.soft) {
 		var qs []query.Query
 		for _, t := range alt {
 			tq := bleve.NewTermQuery(t)

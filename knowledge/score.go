@@ -462,6 +462,7 @@ var answerFeatureNames = []string{
 	"unknown_other",   // share that are lower-case words neither the articles nor English know
 	"top_wordnet",     // the best candidate's share carried through WordNet
 	"top_vectors",     // its share carried through word vectors
+	"stranger",        // how far in meaning the English word the articles lack most is from any word they use
 	"unknown_names",   // share that are names the articles lack
 	"unseen_weight",   // share of the question's weight the articles never state
 	"concepts",        // 1/number of concepts
@@ -476,13 +477,14 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	if len(cands) > 1 {
 		margin = top.score - cands[1].score
 	}
-	var english, other, names, unseen, total float64
+	var english, other, names, unseen, total, stranger float64
 	for _, c := range q.concepts {
 		total += c.weight
 		switch c.origin {
 		case unknownWord:
 			if b.english(c.word) {
 				english++
+				stranger = max(stranger, 1-c.nearSim)
 			} else {
 				other++
 			}
@@ -496,7 +498,7 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	n := float64(len(q.concepts))
 	return []float64{
 		top.score, margin, top.coverage, top.features[1], top.features[4],
-		english / n, other / n, top.features[10], top.features[11], names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+		english / n, other / n, top.features[10], top.features[11], stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
 	}
 }
 

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"eventbot/knowledge/meaning"
@@ -94,4 +95,34 @@ func (b *Base) similarity(cache map[[2]string]float32, a, w string) float32 {
 		cache[k] = s
 	}
 	return s
+}
+
+// articleWords lists the words of the event's articles (as spelling
+// counts them) that have vectors, in a fixed order.
+func (b *Base) articleWords() []string {
+	var out []string
+	for w := range b.spelling {
+		if b.vectors.Has(w) {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nearestArticleWord returns the word of the event's articles nearest in
+// meaning to word, and how near: a word the articles lack may still name
+// what they say ("kids", "children"), or a concept they never state
+// ("mourning").
+func (b *Base) nearestArticleWord(word string) (string, float32) {
+	if !b.enabled(Vectors) || !b.vectors.Has(word) {
+		return "", 0
+	}
+	best, bestSim := "", float32(0)
+	for _, w := range b.vocabulary {
+		if s := b.vectors.Similarity(word, w); s > bestSim {
+			best, bestSim = w, s
+		}
+	}
+	return best, bestSim
 }
