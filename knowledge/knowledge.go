@@ -29,7 +29,8 @@ import (
 )
 
 // Base is a searchable knowledge base built from a set of documents. It is
-// safe for concurrent use; it does not change once built.
+// safe for concurrent use; once built, it changes only its memo of
+// WordNet lookups.
 type Base struct {
 	logger   *slog.Logger
 	docs     []corpus.Document
@@ -47,9 +48,10 @@ type Base struct {
 	model      *model.Model
 	relations  relations
 	vectors    vectors
-	// vocabulary are the words of the event's articles that have
-	// vectors, for the nearest in meaning to a word they lack.
-	vocabulary []string
+	// space are the vectors of the event's articles' words.
+	space space
+	// remembered are WordNet's relations of the words asked about.
+	remembered memo
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -141,7 +143,7 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 		idx.Close()
 		return nil, err
 	}
-	b.vocabulary = b.articleWords()
+	b.space = b.articleSpace()
 	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
 	return b, nil
 }

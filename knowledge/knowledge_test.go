@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/evalset"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -159,6 +160,10 @@ func TestSources(t *testing.T) {
 func BenchmarkAnswer(b *testing.B) {
 	kb := bundledBase(b)
 	qs := readEval(b, "testdata/dev.jsonl")
+	// The chat set, where present, has the casual and long messages.
+	if chat, err := evalset.Read("../../shared/eval/chat.jsonl"); err == nil {
+		qs = append(qs, chat...)
+	}
 	ctx := context.Background()
 	var took []time.Duration
 	b.ReportAllocs()

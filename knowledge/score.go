@@ -204,7 +204,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 		}
 	}
 	var out []candidate
-	sims := map[[2]string]float32{}
+	vecs := map[string][]float32{}
 	for rank, pi := range hits {
 		p := &b.passages[pi]
 		for si := range p.sentences {
@@ -237,7 +237,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 					share = contextShare
 				default:
 					if c.word != "" {
-						near += c.weight * float64(max(b.nearest(sims, c.word, info.words), 0))
+						near += c.weight * float64(max(b.nearest(vecs, c.word, info.words), 0))
 					}
 				}
 				carried += share * c.weight
@@ -417,10 +417,16 @@ func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit)
 
 // nearest is the similarity of the sentence word nearest in meaning to
 // word.
-func (b *Base) nearest(sims map[[2]string]float32, word string, ws []string) float32 {
+func (b *Base) nearest(vecs map[string][]float32, word string, ws []string) float32 {
+	v := b.wordVector(vecs, word)
+	if v == nil {
+		return 0
+	}
 	var best float32
 	for _, w := range ws {
-		best = max(best, b.similarity(sims, word, w))
+		if i, ok := b.space.index[w]; ok {
+			best = max(best, dot(v, b.space.rows[i]))
+		}
 	}
 	return best
 }

@@ -2,8 +2,10 @@ package knowledge
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"eventbot/knowledge/meaning"
 )
@@ -14,11 +16,11 @@ type relations interface {
 	Related(word string) []meaning.Relation
 }
 
-// vectors tells how near two English words are in meaning
-// (meaning.Vectors).
+// vectors places English words in a space where words of like meaning
+// are near (meaning.Vectors).
 type vectors interface {
 	Has(word string) bool
-	Similarity(a, b string) float32
+	Vector(word string) []float32
 }
 
 // maxSense is the least central WordNet sense through which a question
@@ -52,14 +54,20 @@ func (b *Base) english(word string) bool {
 // related returns the term sequences, as the articles have them, of the
 // words WordNet gives as the same lemma, a synonym or a derivation of word
 // in a central sense ("died" → "death", "caught" → "arrested"), other than
-// the word's own terms.
+// the word's own terms. WordNet's answers are remembered, up to
+// maxRemembered words: a lookup costs a fraction of a millisecond.
 func (b *Base) related(word string, own []string) [][]string {
 	if !b.enabled(WordNet) {
 		return nil
 	}
+	rels, ok := b.remembered.get(word)
+	if !ok {
+		rels = b.relations.Related(word)
+		b.remembered.put(word, rels)
+	}
 	var out [][]string
 	seen := map[string]bool{strings.Join(own, " "): true}
-	for _, r := range b.relations.Related(word) {
+	for _, r := range rels {
 		switch r.Kind {
 		case meaning.Same, meaning.Synonym, meaning.Derivation:
 		default:
@@ -82,32 +90,97 @@ func (b *Base) related(word string, own []string) [][]string {
 	return out
 }
 
-// similarity is the cosine of two words' vectors, 0 when vectors are off
-// or either word has none, cached for one question.
-func (b *Base) similarity(cache map[[2]string]float32, a, w string) float32 {
-	if !b.enabled(Vectors) {
-		return 0
+// maxRemembered is how many words' WordNet relations a Base remembers.
+const maxRemembered = 50000
+
+// memo remembers WordNet's relations of words; safe for concurrent use.
+type memo struct {
+	mu    sync.Mutex
+	known map[string][]meaning.Relation
+}
+
+func (m *memo) get(word string) ([]meaning.Relation, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.known[word]
+	return r, ok
+}
+
+func (m *memo) put(word string, rels []meaning.Relation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.known == nil {
+		m.known = map[string][]meaning.Relation{}
 	}
-	k := [2]string{a, w}
-	s, ok := cache[k]
-	if !ok {
-		s = b.vectors.Similarity(a, w)
-		cache[k] = s
+	if len(m.known) < maxRemembered {
+		m.known[word] = rels
+	}
+}
+
+// space holds the unit vectors of the event's articles' words, for
+// fast cosines against a question's words.
+type space struct {
+	index map[string]int // word → row
+	words []string
+	rows  [][]float32
+}
+
+// articleSpace builds the space of the event's articles' words (as
+// spelling counts them) that have vectors, in a fixed order.
+func (b *Base) articleSpace() space {
+	sp := space{index: map[string]int{}}
+	var ws []string
+	for w := range b.spelling {
+		if b.vectors.Has(w) {
+			ws = append(ws, w)
+		}
+	}
+	slices.Sort(ws)
+	for _, w := range ws {
+		sp.index[w] = len(sp.words)
+		sp.words = append(sp.words, w)
+		sp.rows = append(sp.rows, unitVector(b.vectors.Vector(w)))
+	}
+	return sp
+}
+
+// unitVector scales v to length 1 (nil stays nil).
+func unitVector(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		return nil
+	}
+	inv := float32(1 / math.Sqrt(n))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x * inv
+	}
+	return out
+}
+
+func dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
 	}
 	return s
 }
 
-// articleWords lists the words of the event's articles (as spelling
-// counts them) that have vectors, in a fixed order.
-func (b *Base) articleWords() []string {
-	var out []string
-	for w := range b.spelling {
-		if b.vectors.Has(w) {
-			out = append(out, w)
-		}
+// wordVector returns the unit vector of a question's word, nil when it
+// has none or vectors are off, cached for one question.
+func (b *Base) wordVector(cache map[string][]float32, word string) []float32 {
+	if !b.enabled(Vectors) {
+		return nil
 	}
-	slices.Sort(out)
-	return out
+	v, ok := cache[word]
+	if !ok {
+		v = unitVector(b.vectors.Vector(word))
+		cache[word] = v
+	}
+	return v
 }
 
 // nearestArticleWord returns the word of the event's articles nearest in
@@ -115,13 +188,14 @@ func (b *Base) articleWords() []string {
 // what they say ("kids", "children"), or a concept they never state
 // ("mourning").
 func (b *Base) nearestArticleWord(word string) (string, float32) {
-	if !b.enabled(Vectors) || !b.vectors.Has(word) {
+	v := b.wordVector(map[string][]float32{}, word)
+	if v == nil {
 		return "", 0
 	}
 	best, bestSim := "", float32(0)
-	for _, w := range b.vocabulary {
-		if s := b.vectors.Similarity(word, w); s > bestSim {
-			best, bestSim = w, s
+	for i, row := range b.space.rows {
+		if s := dot(v, row); s > bestSim {
+			best, bestSim = b.space.words[i], s
 		}
 	}
 	return best, bestSim
