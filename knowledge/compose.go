@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -55,12 +56,9 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 	return a
 }
 
-// reportMargin is how far below the best candidate's log-odds another
-// article's best sentence may be and still be given as its report.
-const reportMargin = 2.0
-
-// maxReports is how many articles' reports a conflicting answer gives.
-const maxReports = 3
+// maxReports is how many articles' reports a conflicting answer gives:
+// two sides, each room enough for its sentence.
+const maxReports = 2
 
 type composed struct {
 	text, lead string
@@ -68,20 +66,15 @@ type composed struct {
 }
 
 // reports composes an answer for a message that says the reports differ:
-// the best sentence of each of the articles whose best sentence is among
-// the strongest candidates, latest article first, each with its date and
-// its passage cited. It reports false when only one article answers.
+// the best sentence of each of the two articles with the best candidates,
+// latest article first, each with its date and its passage cited. It
+// reports false when only one article answers.
 func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var picked []candidate
 	seenDoc := map[int]bool{}
 	seenText := map[string]bool{}
 	for i, c := range cands {
 		if len(picked) == maxReports || i >= 3*candidates {
-			break
-		}
-		// Another article's report counts when the model finds it about
-		// as likely an answer as the best.
-		if c.score < cands[0].score-reportMargin {
 			break
 		}
 		p := &b.passages[c.passage]
@@ -316,40 +309,68 @@ func leadPhrase(q question, sentence string, info *sentenceInfo, counted *number
 // nameRE finds a run of capitalised words: a name.
 var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
 
-// excerpt cuts a sentence to at most room runes around what answers: the
-// lead phrase, else the first of the question's concepts it carries.
+// excerpt cuts a sentence to at most room runes (counted as bytes, which
+// is no fewer) around what answers: the lead phrase when there is one,
+// else the window holding most of the question's concepts and of the
+// evidence of the kind of answer asked for ("using gasoline" for how).
 func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
 	if utf8.RuneCountInString(s) <= room {
 		return s
 	}
-	at := -1
-	if lead != "" {
-		at = strings.Index(s, lead)
-	}
-	if at < 0 {
+	var anchors []int
+	if at := strings.Index(s, lead); lead != "" && at >= 0 {
+		anchors = append(anchors, at, at+len(lead)-1)
+	} else {
 		for _, c := range q.concepts {
-			for _, alt := range c.alts {
-				if pos, ok := carries(info.terms, alt); ok && (at < 0 || pos < at) {
-					at = pos
+			for _, alt := range slices.Concat(c.alts, c.soft) {
+				if pos, ok := carries(info.terms, alt); ok {
+					anchors = append(anchors, pos)
 				}
 			}
 		}
-	}
-	start := 0
-	if at > 0 {
-		// Keep a third of the room before the answer, from a word start.
-		start = at
-		for n := 0; start > 0 && n < room/3; n++ {
-			_, size := utf8.DecodeLastRuneInString(s[:start])
-			start -= size
-		}
-		if i := strings.IndexByte(s[start:], ' '); start > 0 && i >= 0 && start+i < at {
-			start += i + 1
+		if re := evidenceRE[q.kind]; re != nil {
+			for _, m := range re.FindAllStringIndex(s, -1) {
+				anchors = append(anchors, m[0], m[1]-1)
+			}
 		}
 	}
-	out := truncateRunes(s[start:], room-1)
+	// The window of room-2 bytes (for the ellipses) from an anchor, less
+	// a little lead-in, that holds the most anchors.
+	width := room - 2
+	start, most := 0, -1
+	for _, a := range slices.Concat([]int{width / 6}, anchors) {
+		from := max(0, a-width/6) // the first: the sentence's start
+		n := 0
+		for _, b := range anchors {
+			if from <= b && b < from+width {
+				n++
+			}
+		}
+		if n > most {
+			start, most = from, n
+		}
+	}
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	if i := strings.IndexByte(s[start:], ' '); start > 0 && i >= 0 && i < width/6 {
+		start += i + 1
+	}
+	out := truncateRunes(s[start:], width)
 	if start > 0 {
 		out = "…" + out
 	}
 	return out
+}
+
+// evidenceRE finds the evidence of each kind of answer in a sentence.
+var evidenceRE = map[qtype]*regexp.Regexp{
+	qHow:     mannerRE,
+	qWhy:     reasonRE,
+	qWhen:    dateRE,
+	qWhere:   placeRE,
+	qHowMany: numberRE,
+	qWho:     nameRE,
+	qYesNo:   stanceRE,
+	qQuote:   quoteRE,
 }

@@ -113,12 +113,12 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 68, 11},
-		{"dev", 29, 3},
-		{"hard", 38, 13},
-		{"variants", 42, 6},
-		{"probe", 19, 10},
-		{"probe2", 32, 5},
+		{"../../shared/eval/chat.jsonl", 71, 11},
+		{"dev", 31, 3},
+		{"hard", 37, 13},
+		{"variants", 45, 6},
+		{"probe", 21, 10},
+		{"probe2", 33, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

@@ -242,7 +242,11 @@ func (b *Base) build(ctx context.Context) error {
 		// and spelling: a word only other news uses is one the articles
 		// about the event lack.
 		counted := about || !b.enabled(EventFilter)
-		for _, p := range splitPassages(i, *doc) {
+		ps := splitPassages(i, *doc)
+		if p, ok := byline(i, *doc); ok {
+			ps = append(ps, p)
+		}
+		for _, p := range ps {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
