@@ -85,6 +85,38 @@ const (
 	Vectors
 )
 
+var techniqueNames = map[Techniques]string{
+	Synonyms: "synonyms", Fuzzy: "fuzzy", AnswerTypes: "answertypes", Conflicts: "conflicts",
+	Translation: "translation", EventFilter: "eventfilter", WordNet: "wordnet", Vectors: "vectors",
+}
+
+// AllTechniques lists the techniques, in order.
+func AllTechniques() []Techniques {
+	var out []Techniques
+	for t := Synonyms; t <= Vectors; t <<= 1 {
+		out = append(out, t)
+	}
+	return out
+}
+
+// String names a technique ("wordnet").
+func (t Techniques) String() string {
+	if n, ok := techniqueNames[t]; ok {
+		return n
+	}
+	return "Techniques(" + strconv.Itoa(int(t)) + ")"
+}
+
+// TechniqueNamed returns the technique of a name given by String.
+func TechniqueNamed(name string) (Techniques, bool) {
+	for t, n := range techniqueNames {
+		if n == name {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
 // Options tunes a Base. The zero value uses every technique.
 type Options struct {
 	// Disable switches techniques off, for ablation studies.

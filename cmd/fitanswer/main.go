@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fl := flag.NewFlagSet("fitanswer", flag.ContinueOnError)
 	dest := fl.String("out", "", "write the fitted weights to this file")
 	folds := fl.Int("folds", 5, "folds of the cross-validation (0: none)")
+	disable := fl.String("disable", "", "techniques to switch off, comma-separated ("+strings.Join(techniqueNames(), ", ")+"), for ablation")
+	drop := fl.String("drop", "", "features to leave out of both models, comma-separated, for ablation")
 	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl", "labelled question sets, comma-separated globs")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -59,7 +62,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{docs: docs}
+	f := fitter{docs: docs, drop: map[string]bool{}}
+	for _, name := range strings.Split(*disable, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		t, ok := knowledge.TechniqueNamed(name)
+		if !ok {
+			return fmt.Errorf("no technique %q (have %s)", name, strings.Join(techniqueNames(), ", "))
+		}
+		f.disable |= t
+	}
+	for _, name := range strings.Split(*drop, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			f.drop[name] = true
+		}
+	}
 	m, err := f.fit(ctx, qs)
 	if err != nil {
 		return err
@@ -143,11 +161,36 @@ func fold(id string, k int) int {
 }
 
 type fitter struct {
-	docs []corpus.Document
+	docs    []corpus.Document
+	disable knowledge.Techniques
+	drop    map[string]bool // features left out
 }
 
 func (f *fitter) base(ctx context.Context, m *model.Model) (*knowledge.Base, error) {
-	return knowledge.New(ctx, slog.New(slog.DiscardHandler), f.docs, knowledge.Options{Model: m})
+	return knowledge.New(ctx, slog.New(slog.DiscardHandler), f.docs, knowledge.Options{Model: m, Disable: f.disable})
+}
+
+// without returns x with the dropped features zeroed: a constant feature
+// gets no weight.
+func (f *fitter) without(names []string, x []float64) []float64 {
+	if len(f.drop) == 0 {
+		return x
+	}
+	out := slices.Clone(x)
+	for i, n := range names {
+		if f.drop[n] {
+			out[i] = 0
+		}
+	}
+	return out
+}
+
+func techniqueNames() []string {
+	var out []string
+	for _, t := range knowledge.AllTechniques() {
+		out = append(out, t.String())
+	}
+	return out
 }
 
 // l2 is the penalty on the weights of both models.
@@ -177,7 +220,7 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 		var g []model.Example
 		for _, c := range t.Candidates {
 			hit := q.Hit(c.Text)
-			g = append(g, model.Example{X: c.Features, Y: hit != "" && evalset.Contains(c.Passage, hit)})
+			g = append(g, model.Example{X: f.without(candNames, c.Features), Y: hit != "" && evalset.Contains(c.Passage, hit)})
 		}
 		groups = append(groups, g)
 	}
@@ -203,7 +246,7 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 			// learn about when to refuse.
 			continue
 		}
-		examples = append(examples, model.Example{X: t.AnswerFeatures, Y: q.Answerable})
+		examples = append(examples, model.Example{X: f.without(answerNames, t.AnswerFeatures), Y: q.Answerable})
 	}
 	m.Answer = model.Fit(answerNames, examples, l2)
 	m.Threshold = bestThreshold(m.Answer, examples)
