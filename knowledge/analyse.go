@@ -588,8 +588,25 @@ func (b *Base) analyseForeign(q *question) {
 	var phrase []token
 	var unknown []token // lower-case words neither lexicon knows
 	kindSet := false
-	for i, w := range words(q.text) {
+	ws := words(q.text)
+	skip := false
+	for i, w := range ws {
+		if skip {
+			skip = false
+			continue
+		}
 		lower := strings.ToLower(w)
+		// A question phrase of two words ("как зовут", "what is the
+		// name of") before a question word of one.
+		if i+1 < len(ws) {
+			if en, ok := lookupQuestion(lxs, lower+" "+strings.ToLower(ws[i+1])); ok {
+				if !kindSet {
+					english = append(english, strings.Fields(en)...)
+				}
+				skip = true
+				continue
+			}
+		}
 		if en, ok := lookupQuestion(lxs, lower); ok {
 			if en == "yesno" {
 				q.kind, kindSet = qYesNo, true
