@@ -113,12 +113,12 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 72, 12},
+		{"../../shared/eval/chat.jsonl", 74, 11},
 		{"dev", 30, 3},
-		{"hard", 37, 13},
-		{"variants", 42, 7},
-		{"probe", 21, 11},
-		{"probe2", 32, 5},
+		{"hard", 38, 13},
+		{"variants", 45, 7},
+		{"probe", 20, 11},
+		{"probe2", 33, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

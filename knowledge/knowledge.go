@@ -274,6 +274,12 @@ func (b *Base) build(ctx context.Context) error {
 		// and spelling: a word only other news uses is one the articles
 		// about the event lack.
 		counted := about || !b.enabled(EventFilter)
+		if !counted {
+			// Nor is such a passage indexed: it would never be cited,
+			// and its words would change the retrieval's weights of
+			// the event's articles' passages.
+			continue
+		}
 		ps := splitPassages(i, *doc)
 		if p, ok := byline(i, *doc); ok {
 			ps = append(ps, p)

@@ -277,6 +277,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 			}
 			if b.enabled(AnswerTypes) {
 				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
+				cand.features = append(cand.features, b.rarity(q, info, questionTerms))
 			} else {
 				cand.features = append(cand.features, make([]float64, len(candidateFeatures)-len(cand.features))...)
 			}
@@ -320,6 +321,29 @@ var candidateFeatures = []string{
 	"stance",         // yes/no: a denial or confirmation
 	"quotation",      // what did X say: quoted words
 	"speech",         // what did X say: reported speech
+	"rarity",         // where, who: how rare in the articles the place or name it adds is
+}
+
+// rarity is, for a where or who question, the idf of the rarest place or
+// name a sentence adds to the question, over the most an idf can be: a
+// specific answer ("Krasnogorsk") over a general one ("Moscow").
+func (b *Base) rarity(q question, info *sentenceInfo, questionTerms map[string]bool) float64 {
+	var set map[string]bool
+	switch q.kind {
+	case qWhere:
+		set = info.places
+	case qWho:
+		set = info.names
+	default:
+		return 0
+	}
+	var most float64
+	for t := range set {
+		if !questionTerms[t] && b.stats.df[t] > 0 {
+			most = max(most, b.stats.idf(t))
+		}
+	}
+	return most / b.stats.unseenIDF()
 }
 
 // kindFeatures are the evidence of each kind of answer a sentence holds,
