@@ -228,6 +228,15 @@ func (b *Base) analyseGroups() ([][][]string, map[string]int) {
 					index[key] = len(groups)
 				}
 			}
+			// The base form of a word ("catch" of "caught") stands for
+			// the group too, where the question says it another way.
+			for _, base := range b.bases(member) {
+				if key := strings.Join(b.terms(base), " "); key != "" {
+					if _, ok := index[key]; !ok {
+						index[key] = len(groups)
+					}
+				}
+			}
 		}
 		groups = append(groups, seqs)
 	}

@@ -200,3 +200,18 @@ func (b *Base) nearestArticleWord(word string) (string, float32) {
 	}
 	return best, bestSim
 }
+
+// bases returns the WordNet base forms of a single word of more than
+// three letters ("caught" → "catch"), other than itself.
+func (b *Base) bases(word string) []string {
+	if !b.enabled(WordNet) || strings.Contains(word, " ") || len(word) <= 3 {
+		return nil
+	}
+	var out []string
+	for _, r := range b.relations.Related(word) {
+		if r.Kind == meaning.Same && r.Word != word {
+			out = append(out, r.Word)
+		}
+	}
+	return out
+}
