@@ -70,19 +70,28 @@ type Source struct {
 // like the indexed text.
 func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 	a := Answer{Question: text, Language: "en", Citations: []Citation{}}
-	msg := b.normalise(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
-	q := b.analyse(msg)
-	a.Language = q.language
-	if len(q.concepts) == 0 {
-		return a, nil
-	}
-	hits, err := b.retrieve(ctx, q)
+	q, cands, err := b.rank(ctx, text)
 	if err != nil {
 		return Answer{}, err
 	}
-	cands := b.score(q, hits)
+	a.Language = q.language
 	if !b.answerable(q, cands) {
 		return a, nil
 	}
 	return b.compose(q, cands, a), nil
+}
+
+// rank runs the stages up to the scored candidates, best first: none when
+// the question names no concept.
+func (b *Base) rank(ctx context.Context, text string) (question, []candidate, error) {
+	msg := b.normalise(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
+	q := b.analyse(msg)
+	if len(q.concepts) == 0 {
+		return q, nil, nil
+	}
+	hits, err := b.retrieve(ctx, q)
+	if err != nil {
+		return q, nil, err
+	}
+	return q, b.score(q, hits), nil
 }

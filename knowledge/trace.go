@@ -1,9 +1,6 @@
 package knowledge
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // A Trace is what the engine worked out for one question, for fitting
 // and measuring its model (cmd/fitanswer).
@@ -37,16 +34,11 @@ func FeatureNames() (candidate, answer []string) {
 // Trace runs the spine on text as Answer does, and reports its workings.
 func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
 	t := Trace{Answer: Answer{Question: text, Language: "en", Citations: []Citation{}}, Abstain: true}
-	q := b.analyse(b.normalise(truncateRunes(strings.TrimSpace(text), maxQuestionLen)))
-	t.Answer.Language = q.language
-	if len(q.concepts) == 0 {
-		return t, nil
-	}
-	hits, err := b.retrieve(ctx, q)
+	q, cands, err := b.rank(ctx, text)
 	if err != nil {
 		return Trace{}, err
 	}
-	cands := b.score(q, hits)
+	t.Answer.Language = q.language
 	if len(cands) == 0 {
 		return t, nil
 	}
