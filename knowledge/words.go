@@ -13,6 +13,7 @@ import (
 // relations is what WordNet tells of English words (meaning.WordNet).
 type relations interface {
 	Has(word string) bool
+	Bases(word string) []string
 	Related(word string) []meaning.Relation
 }
 
@@ -208,9 +209,9 @@ func (b *Base) bases(word string) []string {
 		return nil
 	}
 	var out []string
-	for _, r := range b.relations.Related(word) {
-		if r.Kind == meaning.Same && r.Word != word {
-			out = append(out, r.Word)
+	for _, base := range b.relations.Bases(word) {
+		if base != word {
+			out = append(out, base)
 		}
 	}
 	return out
