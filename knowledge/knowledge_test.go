@@ -180,6 +180,27 @@ func BenchmarkAnswer(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }
 
+// BenchmarkFirstAnswer measures start-up: building the base from the
+// bundled corpus (with the word vectors and WordNet) and answering once.
+func BenchmarkFirstAnswer(b *testing.B) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	logger := slog.New(slog.DiscardHandler)
+	for b.Loop() {
+		kb, err := New(ctx, logger, docs, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := kb.Answer(ctx, "how many ppl died??"); err != nil {
+			b.Fatal(err)
+		}
+		kb.Close()
+	}
+}
+
 func BenchmarkBuild(b *testing.B) {
 	docs, err := corpus.Load(corpus.Bundled())
 	if err != nil {
