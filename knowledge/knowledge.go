@@ -1,10 +1,13 @@
 // Package knowledge answers questions about the event from the corpus.
 //
-// New splits each article into paragraph-sized passages with known sentence
-// boundaries and indexes them in an in-memory bleve index (scorch, English
-// analyzer, BM25). Answer retrieves the best passages for a question and
-// picks the sentence that best answers it, with the passages that support it
-// as citations, or reports that the corpus does not hold an answer.
+// New splits each article about the event into paragraph-sized passages
+// with known sentence boundaries and indexes them in an in-memory bleve
+// index (scorch, English analyzer, BM25). Answer runs a question through
+// the stages normalise → analyse → retrieve → score → compose (see
+// answer.go): it picks the sentence that best answers, by a model fitted on
+// labelled questions (package model), leads with the answer itself, and
+// cites the passages that support it, or reports that the corpus does not
+// hold an answer.
 //
 // The package knows nothing of Telegram; it reads documents from package
 // corpus.

@@ -90,11 +90,11 @@ func (m *Model) Check(candidate, answer []string) error {
 			continue // not fitted: every candidate scores alike, none is refused
 		}
 		if len(c.have.Features) != len(c.want) {
-			return fmt.Errorf("model has features %v, the engine %v: run go generate ./knowledge", c.have.Features, c.want)
+			return fmt.Errorf("model has features %v, the engine %v: run go generate ./knowledge/model", c.have.Features, c.want)
 		}
 		for i := range c.want {
 			if c.have.Features[i] != c.want[i] {
-				return fmt.Errorf("model has features %v, the engine %v: run go generate ./knowledge", c.have.Features, c.want)
+				return fmt.Errorf("model has features %v, the engine %v: run go generate ./knowledge/model", c.have.Features, c.want)
 			}
 		}
 	}
