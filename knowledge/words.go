@@ -43,13 +43,21 @@ func (b *Base) loadMeaning() error {
 	return nil
 }
 
-// english reports whether a lower-case word is an English word that the
+// english reports whether a lower-case word is an English word: one the
 // word vectors know (the commonest 30,000 of their source, and the words
-// of the articles): such a word is not a misspelling of the articles'
-// words, whatever it is one edit from ("catch", "watch"). WordNet is no
-// judge: its rules for inflections read "clamed" as a form of "clam".
+// of the articles), or one WordNet knows that is not one edit or two from
+// a word of the articles. Such a word is not a misspelling of the
+// articles' words, whatever it is near ("catch", "watch"); but WordNet's
+// rules for inflections read "clamed" as a form of "clam", so a WordNet
+// word close to an article's ("claimed") is taken for a misspelling.
 func (b *Base) english(word string) bool {
-	return b.enabled(Vectors) && b.vectors.Has(word)
+	if !b.enabled(Vectors) {
+		return false
+	}
+	if b.vectors.Has(word) {
+		return true
+	}
+	return b.enabled(WordNet) && b.relations.Has(word) && b.correct(word) == ""
 }
 
 // related returns the term sequences, as the articles have them, of the
