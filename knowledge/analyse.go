@@ -22,13 +22,6 @@ const (
 	qQuote                // what someone said, advised or warned: their words
 )
 
-// speechTerms are the terms of verbs that report what someone said: a
-// what-question with one of them wants the words said.
-var speechTerms = map[string]bool{
-	"sai": true, "said": true, "tell": true, "told": true, "advis": true, "warn": true,
-	"state": true, "announc": true, "call": true, "describ": true, "urg": true, "demand": true,
-}
-
 // A concept is one thing a question asks about, with the ways the
 // articles may say it: term sequences as the index analyses them.
 type concept struct {
@@ -58,13 +51,6 @@ type concept struct {
 // weighs more than half the question's average known concept.
 const unknownWordShare = 0.15
 
-// typeNouns are nouns that name the kind of answer a question of each
-// kind wants ("on which day of the week" is answered by "Friday").
-var typeNouns = map[qtype]map[string]bool{
-	qWhen:  {"dai": true, "date": true, "time": true, "year": true, "month": true, "week": true, "hour": true},
-	qWhere: {"citi": true, "countri": true, "region": true, "place": true, "town": true, "locat": true, "area": true},
-}
-
 // question is the analysis of a question.
 type question struct {
 	text     string
@@ -79,26 +65,10 @@ type question struct {
 	conflicting bool
 }
 
-// Words that frame a question rather than say what it is about.
-var frameWords = map[string]bool{
-	"mani": true, "many": true, "much": true, "happen": true, "tell": true, "know": true,
-	"pleas": true, "exactli": true, "also": true, "far": true, "larg": true, "big": true,
-	"long": true, "old": true, "tall": true, "did": true, "doe": true, "get": true, "number": true,
-	// Modal verbs hedge a question without saying what it is about.
-	"might": true, "mai": true, "must": true, "shall": true, "can": true,
-	// Nor do indefinite pronouns, the noun of "what kind of X", and
-	// adverbs and connectives the stop list lacks.
-	"anyth": true, "someth": true, "everyth": true, "kind": true, "type": true, "sort": true,
-	"will": true, "still": true, "despit": true, "accord": true, "even": true, "yet": true,
-	"alreadi": true, "ever": true, "realli": true, "actual": true,
-}
-
 var (
-	cyrillic    = regexp.MustCompile(`\p{Cyrillic}`)
-	ukrainian   = regexp.MustCompile(`[іїєґІЇЄҐ]`)
-	acronym     = regexp.MustCompile(`^\p{Lu}[\p{Lu}.\-]+$`)
-	auxiliaries = map[string]bool{"did": true, "does": true, "do": true, "is": true, "are": true, "was": true,
-		"were": true, "has": true, "have": true, "had": true, "can": true, "could": true, "will": true, "would": true, "should": true}
+	cyrillic  = regexp.MustCompile(`\p{Cyrillic}`)
+	ukrainian = regexp.MustCompile(`[іїєґІЇЄҐ]`)
+	acronym   = regexp.MustCompile(`^\p{Lu}[\p{Lu}.\-]+$`)
 )
 
 // words splits text into words: letters, digits and the marks inside
@@ -202,9 +172,9 @@ const (
 
 func (b *Base) analyseEnglish(q *question) {
 	ws := words(q.text)
-	q.kind = questionKind(ws)
-	q.counting = counting(ws)
-	q.focus = focusTerm(ws, b.terms)
+	q.kind = b.questionKind(ws)
+	q.counting = b.counting(ws)
+	q.focus = b.focusTerm(ws)
 	var phrase []token // the question's terms, in order
 	for i, w := range ws {
 		if acronym.MatchString(w) && b.enabled(Synonyms) {
@@ -235,18 +205,19 @@ func (b *Base) analyseEnglish(q *question) {
 // focusTerm returns the term of the noun after "what" or "which", if any:
 // "under what policy" asks for a policy, so a sentence naming one is
 // worth more than one that merely shares other words.
-func focusTerm(ws []string, terms func(string) []string) string {
+func (b *Base) focusTerm(ws []string) string {
+	frame := b.vocabulary.frame
 	for i := 0; i+1 < len(ws) && i < 4; i++ {
 		switch strings.ToLower(ws[i]) {
 		case "what", "which":
 			j := i + 1
 			// "what kind of rifles" asks for rifles.
 			if j+2 < len(ws) && strings.EqualFold(ws[j+1], "of") {
-				if ts := terms(ws[j]); len(ts) == 1 && frameWords[ts[0]] {
+				if ts := b.terms(ws[j]); len(ts) == 1 && frame[ts[0]] {
 					j += 2
 				}
 			}
-			if ts := terms(ws[j]); len(ts) == 1 && !frameWords[ts[0]] {
+			if ts := b.terms(ws[j]); len(ts) == 1 && !frame[ts[0]] {
 				return ts[0]
 			}
 			return ""
@@ -255,26 +226,15 @@ func focusTerm(ws []string, terms func(string) []string) string {
 	return ""
 }
 
-// kindNouns are nouns after "what" or "which" that say what kind of
-// answer is wanted.
-var kindNouns = map[string]qtype{
-	"date": qWhen, "day": qWhen, "time": qWhen, "year": qWhen, "month": qWhen,
-	"city": qWhere, "country": qWhere, "region": qWhere, "place": qWhere, "platform": qWhere, "town": qWhere,
-	"agency": qWho, "group": qWho, "organisation": qWho, "organization": qWho, "branch": qWho,
-	"person": qWho, "official": qWho, "spokesperson": qWho, "spokeswoman": qWho, "spokesman": qWho,
-	"network": qWho, "channel": qWho, "broadcaster": qWho, "paper": qWho, "newspaper": qWho,
-	"outlet": qWho, "publication": qWho, "offshoot": qWho, "affiliate": qWho, "unit": qWho, "division": qWho,
-	"number": qHowMany,
-}
-
 // counting reports whether words ask for a count, which may be a running
 // total that later reports revise, rather than a measure ("how far").
-func counting(ws []string) bool {
+func (b *Base) counting(ws []string) bool {
 	for i, w := range ws {
-		switch strings.ToLower(w) {
-		case "toll", "number", "count":
+		w = strings.ToLower(w)
+		switch {
+		case b.vocabulary.counting[w]:
 			return true
-		case "how":
+		case w == "how":
 			if i+1 < len(ws) && (strings.EqualFold(ws[i+1], "many") || strings.EqualFold(ws[i+1], "much")) {
 				return true
 			}
@@ -283,11 +243,12 @@ func counting(ws []string) bool {
 	return false
 }
 
-// kindNoun looks up a noun, singular or plural ("countries"), in kindNouns.
-func kindNoun(w string) (qtype, bool) {
+// kindNoun looks up a noun, singular or plural ("countries"), among the
+// nouns that name the kind of answer.
+func (b *Base) kindNoun(w string) (qtype, bool) {
 	w = strings.ToLower(w)
 	for _, form := range []string{w, strings.TrimSuffix(w, "s"), strings.TrimSuffix(w, "ies") + "y"} {
-		if k, ok := kindNouns[form]; ok {
+		if k, ok := b.vocabulary.kindNouns[form]; ok {
 			return k, true
 		}
 	}
@@ -295,7 +256,8 @@ func kindNoun(w string) (qtype, bool) {
 }
 
 // questionKind reads the kind of question from its first words.
-func questionKind(ws []string) qtype {
+func (b *Base) questionKind(ws []string) qtype {
+	v := b.vocabulary
 	for i, w := range ws {
 		w = strings.ToLower(w)
 		next := ""
@@ -312,44 +274,36 @@ func questionKind(ws []string) qtype {
 		case "why":
 			return qWhy
 		case "how":
-			switch next {
-			case "many", "much", "far", "large", "big", "long", "old", "high", "tall", "often":
+			if v.howMuch[next] {
 				return qHowMany
 			}
 			return qHow
 		case "what", "which":
 			// The noun asked for may follow a modifier: "which TV network".
 			for _, n := range ws[i+1 : min(i+3, len(ws))] {
-				if k, ok := kindNoun(n); ok {
+				if k, ok := b.kindNoun(n); ok {
 					return k
 				}
 			}
 			// "What is the death toll", "what is the distance".
 			for _, n := range ws[i+1:] {
-				if k, ok := phraseKinds[strings.ToLower(n)]; ok && k == qHowMany {
+				if k, ok := v.bare[strings.ToLower(n)]; ok && k == qHowMany {
 					return k
 				}
 			}
 			return qWhat
 		}
-		if i == 0 && auxiliaries[w] {
+		if i == 0 && v.auxiliary[w] {
 			return qYesNo
 		}
 	}
 	// A bare phrase ("death toll") may still name the kind of answer.
 	for _, w := range ws {
-		if k, ok := phraseKinds[strings.ToLower(w)]; ok {
+		if k, ok := v.bare[strings.ToLower(w)]; ok {
 			return k
 		}
 	}
 	return qWhat
-}
-
-// phraseKinds are nouns that give the kind of a question without a
-// question word.
-var phraseKinds = map[string]qtype{
-	"toll": qHowMany, "count": qHowMany, "number": qHowMany, "distance": qHowMany,
-	"date": qWhen, "location": qWhere,
 }
 
 // addConcepts turns the question's terms into concepts: lexicon phrases
@@ -382,7 +336,7 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 		}
 	}
 	for i, t := range phrase {
-		if used[i] || t.kind == acronymToken || frameWords[t.term] {
+		if used[i] || t.kind == acronymToken || b.vocabulary.frame[t.term] {
 			continue
 		}
 		used[i] = true
@@ -447,11 +401,11 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 	}
 	for i := range q.concepts {
 		c := &q.concepts[i]
-		if len(c.alts[0]) == 1 && typeNouns[q.kind][c.alts[0][0]] {
+		if len(c.alts[0]) == 1 && b.vocabulary.instance[q.kind][c.alts[0][0]] {
 			c.typed = true
 		}
 	}
-	if q.kind == qWhat && asksForWords(q.concepts) {
+	if q.kind == qWhat && b.asksForWords(q.concepts) {
 		q.kind = qQuote
 	}
 	// Repeated concepts count once.
@@ -471,7 +425,7 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 // of its members is a frame word.
 func (b *Base) frameGroup(g int) bool {
 	for _, seq := range b.groups[g] {
-		if len(seq) == 1 && frameWords[seq[0]] {
+		if len(seq) == 1 && b.vocabulary.frame[seq[0]] {
 			return true
 		}
 	}
@@ -479,10 +433,10 @@ func (b *Base) frameGroup(g int) bool {
 }
 
 // asksForWords reports whether a concept is a verb of speech.
-func asksForWords(cs []concept) bool {
+func (b *Base) asksForWords(cs []concept) bool {
 	for _, c := range cs {
 		for _, alt := range c.alts {
-			if len(alt) == 1 && speechTerms[alt[0]] {
+			if len(alt) == 1 && b.vocabulary.speech[alt[0]] {
 				return true
 			}
 		}
@@ -544,7 +498,7 @@ func (b *Base) seqWeight(seq []string) (float64, bool) {
 // it when they don't have it as written ("Krasnagorsk", "clamed").
 func (b *Base) spell(w string) []string {
 	ts := b.terms(w)
-	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || frameWords[ts[0]] || !b.enabled(Fuzzy) {
+	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || b.vocabulary.frame[ts[0]] || !b.enabled(Fuzzy) {
 		return ts
 	}
 	// Short words are corrected only when capitalised, as names are
@@ -649,8 +603,8 @@ func (b *Base) analyseForeign(q *question) {
 	}
 	if !kindSet {
 		// "какое агентство" reads as "what agency": a question of who.
-		q.kind = questionKind(english)
-		q.counting = counting(english)
+		q.kind = b.questionKind(english)
+		q.counting = b.counting(english)
 	}
 	b.addConcepts(q, append(phrase, unknown...))
 }

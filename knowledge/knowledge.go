@@ -55,6 +55,8 @@ type Base struct {
 	space space
 	// remembered are WordNet's relations of the words asked about.
 	remembered memo
+	// vocabulary is the English question vocabulary, analysed.
+	vocabulary *vocabulary
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -168,6 +170,8 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err := b.loadMeaning(); err != nil {
 		return nil, err
 	}
+	b.vocabulary = b.lexicon.question
+	b.analyseVocabulary(b.vocabulary)
 	b.groups, b.groupIndex = b.analyseGroups()
 	idx, err := bleve.NewUsing("", mapping, scorch.Name, scorch.Name, nil)
 	if err != nil {

@@ -30,6 +30,8 @@ type lexicon struct {
 	event []string
 	// chat is how people type in a chat.
 	chat *chatLexicon
+	// question is the English question vocabulary.
+	question *vocabulary
 }
 
 // foreignLexicon maps words of one language to English.
@@ -145,6 +147,17 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		for w := range f.question {
 			lx.chat.question[w] = true
 		}
+	}
+	lines := map[string][]string{}
+	err = eachLine(fsys, "lexicon/question.txt", func(section, line string) error {
+		lines[section] = append(lines[section], strings.Fields(strings.ToLower(line))...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if lx.question, err = readVocabulary(lines); err != nil {
+		return nil, err
 	}
 	err = eachLine(fsys, "lexicon/event.txt", func(_, line string) error {
 		lx.event = append(lx.event, strings.ToLower(line))

@@ -89,8 +89,6 @@ var (
 	// demonymRE matches adjectives of nationality, which name no place
 	// ("in Russian custody").
 	demonymRE = regexp.MustCompile(`(?:ian|ean|ese|ish|ic|i)$`)
-	// countNouns are too general to tell what a number counts.
-	countNouns = map[string]bool{"peopl": true, "person": true, "other": true, "individu": true}
 )
 
 func (b *Base) sentenceInfo(s string) sentenceInfo {
@@ -217,7 +215,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				for _, alt := range c.alts {
 					if pos, ok := carries(info.terms, alt); ok {
 						found = true
-						if !(len(alt) == 1 && countNouns[alt[0]]) {
+						if !(len(alt) == 1 && b.vocabulary.count[alt[0]]) {
 							units = append(units, unit{pos, ci})
 						}
 						break
