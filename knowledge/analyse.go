@@ -264,21 +264,12 @@ func (b *Base) questionKind(ws []string) qtype {
 		if i+1 < len(ws) {
 			next = strings.ToLower(ws[i+1])
 		}
-		switch w {
-		case "who", "whom", "whose":
-			return qWho
-		case "when":
-			return qWhen
-		case "where":
-			return qWhere
-		case "why":
-			return qWhy
-		case "how":
-			if v.howMuch[next] {
-				return qHowMany
-			}
-			return qHow
-		case "what", "which":
+		k, ok := v.opens[w]
+		switch {
+		case !ok:
+		case k == qHow && v.howMuch[next]:
+			return qHowMany // "how many", "how far"
+		case k == qWhat:
 			// The noun asked for may follow a modifier: "which TV network".
 			for _, n := range ws[i+1 : min(i+3, len(ws))] {
 				if k, ok := b.kindNoun(n); ok {
@@ -292,6 +283,8 @@ func (b *Base) questionKind(ws []string) qtype {
 				}
 			}
 			return qWhat
+		default:
+			return k
 		}
 		if i == 0 && v.auxiliary[w] {
 			return qYesNo

@@ -258,52 +258,76 @@ func truncateRunes(s string, n int) string {
 }
 
 // leadPhrase is the answer itself, cut from the best sentence by the kind
-// of question: the number that counts what was asked, the date, the place
-// or name the question does not hold, the words quoted; "" when the kind
-// has no short form (why, how, yes/no) or the sentence none.
+// of question (see kindTable): the number that counts what was asked, the
+// date, the place or name the question does not hold, the words quoted;
+// "" when the kind has no short form (why, how, yes/no) or the sentence
+// none.
 func leadPhrase(q question, sentence string, info *sentenceInfo, counted *numberAt) string {
-	switch q.kind {
-	case qHowMany:
-		if counted != nil {
-			return counted.text
-		}
-	case qWhen:
-		if m := exactDateRE.FindString(sentence); m != "" {
-			return m
-		}
-		return dateRE.FindString(sentence)
-	case qWhere:
-		for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
-			if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
-				return m[1]
-			}
-		}
-	case qWho:
-		for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
-			m := sentence[loc[0]:loc[1]]
-			for _, article := range []string{"The ", "A ", "An "} {
-				m = strings.TrimPrefix(m, article)
-			}
-			// A sentence's first word is capitalised whatever it is.
-			if loc[0] == 0 && !strings.Contains(m, " ") {
-				continue
-			}
-			if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
-				return m
-			}
-		}
-	case qQuote:
-		if info.quoted >= 30 {
-			best := ""
-			for _, m := range quoteRE.FindAllString(sentence, -1) {
-				if utf8.RuneCountInString(m) > utf8.RuneCountInString(best) {
-					best = m
-				}
-			}
-			return strings.Trim(best, "“”\"«»")
+	if cut := kindTable[q.kind].lead; cut != nil {
+		return cut(q, sentence, info, counted)
+	}
+	return ""
+}
+
+// leadCount is the number that counts what was asked.
+func leadCount(_ question, _ string, _ *sentenceInfo, counted *numberAt) string {
+	if counted != nil {
+		return counted.text
+	}
+	return ""
+}
+
+// leadDate is the day of a month, else any time, the sentence names.
+func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	if m := exactDateRE.FindString(sentence); m != "" {
+		return m
+	}
+	return dateRE.FindString(sentence)
+}
+
+// leadPlace is the first place the sentence names that the question does
+// not (and no nationality: "in Russian custody").
+func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
+		if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
+			return m[1]
 		}
 	}
 	return ""
+}
+
+// leadName is the first name the sentence gives that the question does
+// not.
+func leadName(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
+		m := sentence[loc[0]:loc[1]]
+		for _, article := range []string{"The ", "A ", "An "} {
+			m = strings.TrimPrefix(m, article)
+		}
+		// A sentence's first word is capitalised whatever it is.
+		if loc[0] == 0 && !strings.Contains(m, " ") {
+			continue
+		}
+		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
+			return m
+		}
+	}
+	return ""
+}
+
+// leadQuote is the longest quotation of the sentence, if long enough to
+// be what someone said.
+func leadQuote(_ question, sentence string, info *sentenceInfo, _ *numberAt) string {
+	if info.quoted < 30 {
+		return ""
+	}
+	best := ""
+	for _, m := range quoteRE.FindAllString(sentence, -1) {
+		if utf8.RuneCountInString(m) > utf8.RuneCountInString(best) {
+			best = m
+		}
+	}
+	return strings.Trim(best, "“”\"«»")
 }
 
 // nameRE finds a run of capitalised words: a name.
@@ -328,7 +352,7 @@ func excerpt(q question, s string, info *sentenceInfo, lead string, room int) st
 				}
 			}
 		}
-		if re := evidenceRE[q.kind]; re != nil {
+		if re := kindTable[q.kind].evidence; re != nil {
 			for _, m := range re.FindAllStringIndex(s, -1) {
 				anchors = append(anchors, m[0], m[1]-1)
 			}
@@ -361,16 +385,4 @@ func excerpt(q question, s string, info *sentenceInfo, lead string, room int) st
 		out = "…" + out
 	}
 	return out
-}
-
-// evidenceRE finds the evidence of each kind of answer in a sentence.
-var evidenceRE = map[qtype]*regexp.Regexp{
-	qHow:     mannerRE,
-	qWhy:     reasonRE,
-	qWhen:    dateRE,
-	qWhere:   placeRE,
-	qHowMany: numberRE,
-	qWho:     nameRE,
-	qYesNo:   stanceRE,
-	qQuote:   quoteRE,
 }

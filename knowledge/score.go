@@ -536,29 +536,18 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 // shares the question's words ("crawl towards the exits" for "how many
 // exits") is no answer.
 func (b *Base) holdsKind(q question, best *candidate) bool {
-	if !b.enabled(AnswerTypes) {
+	demands := kindTable[q.kind].demands
+	if !b.enabled(AnswerTypes) || demands == nil {
 		return true
 	}
-	switch q.kind {
-	case qHowMany:
-		return best.number != nil || (len(b.passages[best.passage].info[best.sentence].numbers) > 0 && q.language != "en")
-	case qWhen:
-		return b.passages[best.passage].info[best.sentence].date
-	}
-	return true
+	return demands(&b.passages[best.passage].info[best.sentence], best.number, q.language != "en")
 }
 
 // namesInstance reports whether a sentence names a thing of the kind the
 // question asks for that the question does not name itself: a date, a
 // place, or else a name.
 func namesInstance(kind qtype, info *sentenceInfo, questionTerms map[string]bool) bool {
-	switch kind {
-	case qWhen:
-		return info.date
-	case qWhere:
-		return hasNew(info.places, questionTerms)
-	}
-	return hasNew(info.names, questionTerms)
+	return kindTable[kind].instance(info, questionTerms)
 }
 
 func hasNew(set, known map[string]bool) bool {
