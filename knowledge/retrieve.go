@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -33,20 +34,33 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 		on.SetBoost(0)
 		qry = bleve.NewConjunctionQuery(qry, on)
 	}
-	req := bleve.NewSearchRequestOptions(qry, candidates, 0, false)
+	// A few more than are kept, so that passages scoring the same as the
+	// last kept one are all seen before the order below decides.
+	req := bleve.NewSearchRequestOptions(qry, candidates+candidates/2, 0, false)
 	res, err := b.index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.text, err)
 	}
 	out := make([]int, 0, len(res.Hits))
+	score := map[int]float64{}
 	for _, h := range res.Hits {
 		i, err := strconv.Atoi(h.ID)
 		if err != nil || i < 0 || i >= len(b.passages) {
 			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
 		}
 		out = append(out, i)
+		score[i] = h.Score
 	}
-	return out, nil
+	// Equal scores in the order of the passages, whatever order the
+	// index's segments give them in: answers, and the fitted model, do
+	// not change from one build to the next.
+	slices.SortStableFunc(out, func(x, y int) int {
+		if c := cmp.Compare(score[y], score[x]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	return out[:min(len(out), candidates)], nil
 }
 
 // appendConcept adds a query for each alternative of c, and the words
