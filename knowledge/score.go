@@ -173,8 +173,11 @@ type candidate struct {
 	prior    float64 // coverage plus answer-kind evidence: the retrieval order
 	score    float64 // the fitted model's log-odds that it answers
 	features []float64
-	number   *numberAt
-	counts   int // the concept number counts, for a how-many question
+	// Shares of the question's weight carried by known concepts, through
+	// WordNet, through vectors; and whether it holds the kind's answer.
+	known, wordnet, vectors, held float64
+	number                        *numberAt
+	counts                        int // the concept number counts, for a how-many question
 }
 
 // A unit is where a sentence carries one of the question's concepts: a
@@ -254,9 +257,10 @@ func (b *Base) score(q question, hits []int) []candidate {
 			if b.holdsKind(q, &cand) {
 				held = 1
 			}
+			cand.known, cand.wordnet, cand.vectors, cand.held = safeDiv(known, knownTotal), safeDiv(soft, total), safeDiv(near, total), held
 			cand.features = []float64{
 				cand.coverage,
-				safeDiv(known, knownTotal),
+				cand.known,
 				safeDiv(own, total),
 				bonus,
 				held,
@@ -265,8 +269,8 @@ func (b *Base) score(q question, hits []int) []candidate {
 				float64(utf8.RuneCountInString(p.sentence(si))) / 100,
 				cand.prior,
 				b.contextCoverage(q, p, info),
-				safeDiv(soft, total),
-				safeDiv(near, total),
+				cand.wordnet,
+				cand.vectors,
 				boolValue(strings.HasSuffix(strings.TrimSpace(p.sentence(si)), "?")),
 				proximity(units, len(p.sentence(si))),
 				boolValue(si == 0),
@@ -344,6 +348,22 @@ func (b *Base) rarity(q question, info *sentenceInfo, questionTerms map[string]b
 	return most / b.stats.unseenIDF()
 }
 
+// contextCoverage is the share of the weight of the message's context
+// concepts that a sentence, or less its passage, carries.
+func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float64 {
+	var carried, total float64
+	for _, c := range q.context {
+		total += c.weight
+		switch {
+		case b.sentenceCarries(info, c):
+			carried += c.weight
+		case b.passageCarries(p, c):
+			carried += contextShare * c.weight
+		}
+	}
+	return safeDiv(carried, total)
+}
+
 // kindFeatures are the evidence of each kind of answer a sentence holds,
 // each counted only for questions of its kind.
 func kindFeatures(q question, info *sentenceInfo, questionTerms map[string]bool, counted *numberAt) []float64 {
@@ -369,22 +389,6 @@ func kindFeatures(q question, info *sentenceInfo, questionTerms map[string]bool,
 		f(is(qQuote), info.quoted >= 30),
 		f(is(qQuote), info.speech),
 	}
-}
-
-// contextCoverage is the share of the weight of the message's context
-// concepts that a sentence, or less its passage, carries.
-func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float64 {
-	var carried, total float64
-	for _, c := range q.context {
-		total += c.weight
-		switch {
-		case b.sentenceCarries(info, c):
-			carried += c.weight
-		case b.passageCarries(p, c):
-			carried += contextShare * c.weight
-		}
-	}
-	return safeDiv(carried, total)
 }
 
 // proximity is 1 less the share of the sentence that the question's
@@ -525,8 +529,8 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	}
 	n := float64(len(q.concepts))
 	return []float64{
-		top.score, margin, top.coverage, top.features[1], top.features[4],
-		english / n, other / n, top.features[10], top.features[11], stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+		top.score, margin, top.coverage, top.known, top.held,
+		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
 	}
 }
 
