@@ -46,9 +46,12 @@ type concept struct {
 	nearSim float64
 }
 
-// unknownWordShare is the weight of a lower-case Russian or Ukrainian word
-// that neither lexicon knows, as a share of an unseen term's; it never
-// weighs more than half the question's average known concept.
+// unknownWordShare is the weight of a lower-case word that neither the
+// articles nor the lexicons know (English, Russian or Ukrainian), as a
+// share of an unseen term's; it never weighs more than half the question's
+// average known concept. Whether such a word is a concept the articles
+// never state is for the fitted refusal to weigh (its distance in meaning
+// from the articles' words), not for its weight.
 const unknownWordShare = 0.15
 
 // question is the analysis of a question.

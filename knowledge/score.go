@@ -14,8 +14,10 @@ const (
 	maxQuestionLen = 500
 	// candidates is how many passages are retrieved per question.
 	candidates = 30
-	// minCoverage is the share of the question's weight that the best
-	// sentence, with its passage, must carry for an answer to be given.
+	// minCoverage is the share of the question's weight that another
+	// sentence, with its passage, must carry to be cited beside the
+	// answer or reported as an earlier count. (Whether to answer at all
+	// is the fitted model's decision.)
 	minCoverage = 0.55
 	// contextShare is how much a concept counts when the passage around a
 	// sentence carries it but the sentence does not.
