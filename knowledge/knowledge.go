@@ -183,6 +183,16 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 		return nil, err
 	}
 	b.space = b.articleSpace()
+	for i := range b.passages {
+		for si := range b.passages[i].info {
+			info := &b.passages[i].info[si]
+			for _, w := range info.words {
+				if r, ok := b.space.index[w]; ok {
+					info.rows = append(info.rows, r)
+				}
+			}
+		}
+	}
 	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
 	return b, nil
 }

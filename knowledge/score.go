@@ -66,6 +66,7 @@ type sentenceInfo struct {
 	quoted  int      // runes of the longest quotation
 	speech  bool     // reported speech: "said that", "told"
 	words   []string // its words, lower case, once each
+	rows    []int    // the rows of its words in the articles' vector space
 }
 
 type numberAt struct {
@@ -240,7 +241,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 					share = contextShare
 				default:
 					if c.word != "" {
-						near += c.weight * float64(max(b.nearest(vecs, c.word, info.words), 0))
+						near += c.weight * float64(max(b.nearest(vecs, c.word, info.rows), 0))
 					}
 				}
 				carried += share * c.weight
@@ -445,16 +446,14 @@ func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit)
 
 // nearest is the similarity of the sentence word nearest in meaning to
 // word.
-func (b *Base) nearest(vecs map[string][]float32, word string, ws []string) float32 {
+func (b *Base) nearest(vecs map[string][]float32, word string, rows []int) float32 {
 	v := b.wordVector(vecs, word)
 	if v == nil {
 		return 0
 	}
 	var best float32
-	for _, w := range ws {
-		if i, ok := b.space.index[w]; ok {
-			best = max(best, dot(v, b.space.rows[i]))
-		}
+	for _, r := range rows {
+		best = max(best, dot(v, b.space.rows[r]))
 	}
 	return best
 }
