@@ -201,6 +201,23 @@ func TestRun(t *testing.T) {
 	if !strings.Contains(log.String(), "7 words with vectors") {
 		t.Errorf("log %q does not report the counts", &log)
 	}
+	broken := t.TempDir()
+	for _, name := range []string{"data.noun", "data.verb", "data.adj", "data.adv", "index.noun", "index.verb", "index.adj", "index.adv", "noun.exc", "verb.exc", "adj.exc", "adv.exc", "cntlist.rev"} {
+		data, err := os.ReadFile(filepath.Join(c.wordnet, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "index.noun" {
+			data = append(data, "ghost n 1 0 1 0 00000099\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(broken, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = run([]string{"-vectors", c.vectors, "-wordnet", broken, "-corpus", c.corpus, "-out", out}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"ghost" names synset n 00000099`) {
+		t.Errorf("run over an index naming a missing synset: error %v", err)
+	}
 	for _, args := range [][]string{
 		{"-wordnet", c.wordnet},
 		{"-vectors", "testdata/missing.json", "-wordnet", c.wordnet, "-corpus", c.corpus, "-out", out},

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,7 +105,32 @@ func readWordNet(dir string) (*wordNet, error) {
 	if err := eachLine(filepath.Join(dir, "cntlist.rev"), wn.parseCount); err != nil {
 		return nil, fmt.Errorf("reading WordNet: %w", err)
 	}
+	if err := wn.check(); err != nil {
+		return nil, fmt.Errorf("reading WordNet: %w", err)
+	}
 	return wn, nil
+}
+
+// check reports the first index entry or pointer that names a synset the
+// data files lack.
+func (wn *wordNet) check() error {
+	for _, lemma := range sortedKeys(wn.index) {
+		for _, ks := range wn.index[lemma].senses {
+			for _, k := range ks {
+				if wn.synsets[k] == nil {
+					return fmt.Errorf("index entry %q names synset %c %08d, which data.* lack", lemma, k.pos, k.offset)
+				}
+			}
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(wn.synsets), compareKeys) {
+		for _, p := range wn.synsets[k].pointers {
+			if wn.synsets[p.target] == nil {
+				return fmt.Errorf("synset %c %08d points to synset %c %08d, which data.* lack", k.pos, k.offset, p.target.pos, p.target.offset)
+			}
+		}
+	}
+	return nil
 }
 
 // parseCount reads one line of cntlist.rev: sense_key sense_number tag_cnt,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -50,9 +51,10 @@ type Relation struct {
 	Word string // multiword lemmas have spaces: "pass away"
 	Kind Kind
 	// Sense is how central the link is to both words: the larger of the two
-	// words' WordNet sense numbers for the synsets involved (1 = the most
-	// frequent sense of each). "die" ↔ "perish" is 1; "die" ↔ "go" is high,
-	// because dying is a rare sense of "go".
+	// words' sense numbers for the synsets involved, where a word's senses
+	// are numbered across parts of speech by how often WordNet's semantic
+	// concordance tags them (1 = the most frequent). "die" ↔ "perish" is 1;
+	// "die" ↔ "go" is 17, because dying is a rare sense of "go".
 	Sense int
 	Depth int // for Hypernym and Hyponym: 1 for direct, 2 for one step further
 }
@@ -115,27 +117,37 @@ type exception struct {
 // LoadWordNet decompresses and decodes the embedded WordNet relations (some
 // tens of milliseconds, a few megabytes of heap; see BenchmarkLoadWordNet).
 func LoadWordNet() (*WordNet, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(wordnetData))
-	if err != nil {
-		return nil, fmt.Errorf("loading embedded WordNet relations: %w", err)
-	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("loading embedded WordNet relations: %w", err)
-	}
-	w, err := DecodeWordNet(text)
+	w, err := decompressWordNet(wordnetData)
 	if err != nil {
 		return nil, fmt.Errorf("loading embedded WordNet relations: %w", err)
 	}
 	return w, nil
 }
 
+// decompressWordNet decodes gzipped data into a string of the right size at once:
+// the gzip trailer records the uncompressed size (modulo 2³²).
+func decompressWordNet(gz []byte) (*WordNet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	var text strings.Builder
+	if len(gz) >= 4 {
+		text.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
+	}
+	if _, err := io.Copy(&text, zr); err != nil {
+		return nil, err
+	}
+	return decodeWordNet(text.String())
+}
+
 // DecodeWordNet decodes WordNet relations in the format written by
 // cmd/genmeaning. It checks the header, the sections' sizes, lemma lines and
 // exceptions; synset lines are checked when first read (queries skip a
 // malformed one).
-func DecodeWordNet(data []byte) (*WordNet, error) {
-	text := string(data)
+func DecodeWordNet(data []byte) (*WordNet, error) { return decodeWordNet(string(data)) }
+
+func decodeWordNet(text string) (*WordNet, error) {
 	header, _, _ := strings.Cut(text, "\n")
 	f := strings.Fields(header)
 	if len(f) != 5 || f[0] != WordNetMagic {
@@ -192,8 +204,10 @@ func DecodeWordNet(data []byte) (*WordNet, error) {
 		if !ok || lemma == "" {
 			return nil, fmt.Errorf("line %d: bad lemma line %q", line, l)
 		}
-		if _, err := w.parseSenses(list); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+		for tok := range strings.FieldsSeq(list) {
+			if _, err := w.parseSense(tok); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
 		}
 		w.senses[lemma] = list
 	}
@@ -214,28 +228,26 @@ func DecodeWordNet(data []byte) (*WordNet, error) {
 	return w, nil
 }
 
-// parseSenses parses a lemma's sense list: "v12 n5".
-func (w *WordNet) parseSenses(list string) ([]sense, error) {
-	var out []sense
-	for len(list) > 0 {
-		tok, rest, _ := strings.Cut(list, " ")
-		list = rest
-		if len(tok) < 2 || !strings.Contains("nvar", tok[:1]) {
-			return nil, fmt.Errorf("bad sense %q", tok)
-		}
-		n, err := w.synsetIndex(tok[1:])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sense{pos: tok[0], synset: n})
+// parseSense parses one sense of a lemma line: "v12".
+func (w *WordNet) parseSense(tok string) (sense, error) {
+	if len(tok) < 2 || !strings.Contains("nvar", tok[:1]) {
+		return sense{}, fmt.Errorf("bad sense %q", tok)
 	}
-	return out, nil
+	n, err := w.synsetIndex(tok[1:])
+	if err != nil {
+		return sense{}, err
+	}
+	return sense{pos: tok[0], synset: n}, nil
 }
 
 // sensesOf returns lemma's synsets, most frequent first.
 func (w *WordNet) sensesOf(lemma string) []sense {
-	s, _ := w.parseSenses(w.senses[lemma]) // checked by DecodeWordNet
-	return s
+	var out []sense
+	for tok := range strings.FieldsSeq(w.senses[lemma]) {
+		s, _ := w.parseSense(tok) // checked by DecodeWordNet
+		out = append(out, s)
+	}
+	return out
 }
 
 // synset parses synset line i.
@@ -435,11 +447,7 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 		return
 	}
 	members := func(t int32, kind Kind, depth int) {
-		ts, err := w.synset(t)
-		if err != nil {
-			return
-		}
-		for _, m := range ts.members {
+		for m := range strings.SplitSeq(w.members(t), ",") {
 			add(Relation{Word: m, Kind: kind, Sense: max(rank, w.senseRank(m, t)), Depth: depth})
 		}
 	}
@@ -449,11 +457,11 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 		if l.from != self {
 			continue
 		}
-		ts, err := w.synset(l.target)
-		if err != nil || l.to > len(ts.members) {
+		targets := strings.Split(w.members(l.target), ",")
+		if l.to > len(targets) {
 			continue
 		}
-		m := ts.members[l.to-1]
+		m := targets[l.to-1]
 		add(Relation{Word: m, Kind: l.kind, Sense: max(rank, w.senseRank(m, l.target))})
 	}
 	for _, t := range syn.similar {
@@ -476,12 +484,27 @@ func (w *WordNet) relate(lemma string, rank int, s int32, add func(Relation)) {
 // frequent sense), or 1 when lemma's senses are not recorded (members
 // outside the vocabulary the data was generated for).
 func (w *WordNet) senseRank(lemma string, s int32) int {
-	for i, t := range w.sensesOf(lemma) {
-		if t.synset == s {
-			return i + 1
+	number := strconv.Itoa(int(s))
+	rank := 0
+	for tok := range strings.FieldsSeq(w.senses[lemma]) {
+		rank++
+		if tok[1:] == number {
+			return rank
 		}
 	}
 	return 1
+}
+
+// members returns the members field of synset line i, or "" when the line
+// is malformed.
+func (w *WordNet) members(i int32) string {
+	l := w.text[w.lines[i] : w.lines[i+1]-1]
+	_, rest, ok := strings.Cut(l, " ")
+	if !ok {
+		return ""
+	}
+	m, _, _ := strings.Cut(rest, " ")
+	return m
 }
 
 func compareRelations(a, b Relation) int {
@@ -509,7 +532,9 @@ func (w *WordNet) ofKind(word string, k Kind) []string {
 // Link returns the closest relation from a to b: Kind Same when they share
 // a base ("killed", "killing"), Unrelated (and a zero Relation otherwise)
 // when WordNet does not relate them. Use it to decide whether a word in a
-// sentence may stand for a word in a question: see [Kind].
+// sentence may stand for a word in a question: see [Kind], and mind Sense: a
+// synonym in a rare sense is not the same concept in ordinary text. It costs
+// a call to Related; to test many words against one, call Related once.
 func (w *WordNet) Link(a, b string) Relation {
 	basesB := w.Bases(b)
 	db := display(key(b))

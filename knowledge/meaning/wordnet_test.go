@@ -269,7 +269,7 @@ func TestDecodeWordNet(t *testing.T) {
 }
 
 // TestMalformedSynsetIsSkipped: a bad synset line fails when read, and
-// queries leave it out instead of failing.
+// queries leave out its relations instead of failing.
 func TestMalformedSynsetIsSkipped(t *testing.T) {
 	data := "eventbot-wordnet 1 2 2 0\n" +
 		"n fuel @7\n" +
@@ -286,8 +286,8 @@ func TestMalformedSynsetIsSkipped(t *testing.T) {
 	if got := w.Link("gasoline", "petrol"); got.Kind != Synonym {
 		t.Errorf("Link(gasoline, petrol) = %+v", got)
 	}
-	if got := w.Link("gasoline", "fuel"); got.Kind != Unrelated {
-		t.Errorf("Link(gasoline, fuel) = %+v through a malformed synset", got)
+	if got := w.Link("fuel", "gasoline"); got.Kind != Unrelated {
+		t.Errorf("Link(fuel, gasoline) = %+v from a malformed synset", got)
 	}
 }
 
