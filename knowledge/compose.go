@@ -46,11 +46,11 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 		if !seen[op.doc] {
 			seen[op.doc] = true
-			c := b.citation(op)
-			if a.Lead != "" && strings.Contains(c.Passage, a.Lead) {
-				c.Mark = a.Lead
+			cite := b.citation(op)
+			if a.Lead != "" && strings.Contains(cite.Passage, a.Lead) {
+				cite.Mark = a.Lead
 			}
-			a.Citations = append(a.Citations, c)
+			a.Citations = append(a.Citations, cite)
 		}
 	}
 	return a
