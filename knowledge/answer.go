@@ -1,5 +1,10 @@
 package knowledge
 
+import (
+	"context"
+	"strings"
+)
+
 // Answer is what the knowledge base says about one question.
 //
 // Its JSON form is the answer contract of the evaluation harness
@@ -50,4 +55,43 @@ type Source struct {
 	Publisher string
 	Date      string // ISO form, as in Citation.Date
 	Language  string
+}
+
+// Answer answers a question from the corpus. It is the spine of the
+// answer engine: each stage is a file of its own.
+//
+//	normalise (normalise.go)  chat text → a clean question and its context
+//	analyse   (analyse.go)    language, kind, concepts and their weights
+//	retrieve  (retrieve.go)   the passages of the event's articles that match
+//	score     (score.go)      every sentence of those passages, best first
+//	compose   (compose.go)    the answer first, then the passages that support it
+//
+// User text is never parsed as query syntax: it is analysed into terms
+// like the indexed text.
+func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
+	a := Answer{Question: text, Language: "en", Citations: []Citation{}}
+	q, cands, err := b.rank(ctx, text)
+	if err != nil {
+		return Answer{}, err
+	}
+	a.Language = q.language
+	if !b.answerable(q, cands) {
+		return a, nil
+	}
+	return b.compose(q, cands, a), nil
+}
+
+// rank runs the stages up to the scored candidates, best first: none when
+// the question names no concept.
+func (b *Base) rank(ctx context.Context, text string) (question, []candidate, error) {
+	msg := b.normalise(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
+	q := b.analyse(msg)
+	if len(q.concepts) == 0 {
+		return q, nil, nil
+	}
+	hits, err := b.retrieve(ctx, q)
+	if err != nil {
+		return q, nil, err
+	}
+	return q, b.score(q, hits), nil
 }

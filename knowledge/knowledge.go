@@ -1,10 +1,13 @@
 // Package knowledge answers questions about the event from the corpus.
 //
-// New splits each article into paragraph-sized passages with known sentence
-// boundaries and indexes them in an in-memory bleve index (scorch, English
-// analyzer, BM25). Answer retrieves the best passages for a question and
-// picks the sentence that best answers it, with the passages that support it
-// as citations, or reports that the corpus does not hold an answer.
+// New splits each article about the event into paragraph-sized passages
+// with known sentence boundaries and indexes them in an in-memory bleve
+// index (scorch, English analyzer, BM25). Answer runs a question through
+// the stages normalise → analyse → retrieve → score → compose (see
+// answer.go): it picks the sentence that best answers, by a model fitted on
+// labelled questions (package model), leads with the answer itself, and
+// cites the passages that support it, or reports that the corpus does not
+// hold an answer.
 //
 // The package knows nothing of Telegram; it reads documents from package
 // corpus.
@@ -25,10 +28,12 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/model"
 )
 
 // Base is a searchable knowledge base built from a set of documents. It is
-// safe for concurrent use; it does not change once built.
+// safe for concurrent use; once built, it changes only its memo of
+// WordNet lookups.
 type Base struct {
 	logger   *slog.Logger
 	docs     []corpus.Document
@@ -43,6 +48,15 @@ type Base struct {
 	groups     [][][]string
 	groupIndex map[string]int
 	disabled   Techniques
+	model      *model.Model
+	relations  relations
+	vectors    vectors
+	// space are the vectors of the event's articles' words.
+	space space
+	// remembered are WordNet's relations of the words asked about.
+	remembered memo
+	// vocabulary is the English question vocabulary, analysed.
+	vocabulary *vocabulary
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so
@@ -66,12 +80,57 @@ const (
 	Translation
 	// EventFilter answers only from articles about the event.
 	EventFilter
+	// WordNet lets a question word stand for its WordNet synonyms and
+	// derivations ("died" for "death"), and tells English words from
+	// misspellings.
+	WordNet
+	// Vectors scores how near in meaning a sentence's words are to the
+	// question's words it lacks, and tells English words from
+	// misspellings.
+	Vectors
 )
+
+var techniqueNames = map[Techniques]string{
+	Synonyms: "synonyms", Fuzzy: "fuzzy", AnswerTypes: "answertypes", Conflicts: "conflicts",
+	Translation: "translation", EventFilter: "eventfilter", WordNet: "wordnet", Vectors: "vectors",
+}
+
+// AllTechniques lists the techniques, in order.
+func AllTechniques() []Techniques {
+	var out []Techniques
+	for t := Synonyms; t <= Vectors; t <<= 1 {
+		out = append(out, t)
+	}
+	return out
+}
+
+// String names a technique ("wordnet").
+func (t Techniques) String() string {
+	if n, ok := techniqueNames[t]; ok {
+		return n
+	}
+	return "Techniques(" + strconv.Itoa(int(t)) + ")"
+}
+
+// TechniqueNamed returns the technique of a name given by String.
+func TechniqueNamed(name string) (Techniques, bool) {
+	for t, n := range techniqueNames {
+		if n == name {
+			return t, true
+		}
+	}
+	return 0, false
+}
 
 // Options tunes a Base. The zero value uses every technique.
 type Options struct {
 	// Disable switches techniques off, for ablation studies.
 	Disable Techniques
+	// Model is the fitted model that scores sentences and decides when to
+	// abstain; nil means the one embedded in the binary (model.Fitted).
+	// cmd/fitanswer sets it to measure models fitted without the
+	// questions it scores.
+	Model *model.Model
 }
 
 func (b *Base) enabled(t Techniques) bool { return b.disabled&t == 0 }
@@ -90,17 +149,31 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err != nil {
 		return nil, err
 	}
-	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
-	m, err := b.newMapping()
+	m := opts.Model
+	if m == nil {
+		if m, err = model.Fitted(); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.Check(candidateFeatures, answerFeatureNames); err != nil {
+		return nil, err
+	}
+	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, model: m, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
+	mapping, err := b.newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	b.analyzer = m.AnalyzerNamed(en.AnalyzerName)
+	b.analyzer = mapping.AnalyzerNamed(en.AnalyzerName)
 	if b.analyzer == nil {
 		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
 	}
+	if err := b.loadMeaning(); err != nil {
+		return nil, err
+	}
+	b.vocabulary = b.lexicon.question
+	b.analyseVocabulary(b.vocabulary)
 	b.groups, b.groupIndex = b.analyseGroups()
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing("", mapping, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
@@ -108,6 +181,17 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err := b.build(ctx); err != nil {
 		idx.Close()
 		return nil, err
+	}
+	b.space = b.articleSpace()
+	for i := range b.passages {
+		for si := range b.passages[i].info {
+			info := &b.passages[i].info[si]
+			for _, w := range info.words {
+				if r, ok := b.space.index[w]; ok {
+					info.rows = append(info.rows, r)
+				}
+			}
+		}
 	}
 	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
 	return b, nil
@@ -161,6 +245,15 @@ func (b *Base) analyseGroups() ([][][]string, map[string]int) {
 					index[key] = len(groups)
 				}
 			}
+			// The base form of a word ("catch" of "caught") stands for
+			// the group too, where the question says it another way.
+			for _, base := range b.bases(member) {
+				if key := strings.Join(b.terms(base), " "); key != "" {
+					if _, ok := index[key]; !ok {
+						index[key] = len(groups)
+					}
+				}
+			}
 		}
 		groups = append(groups, seqs)
 	}
@@ -207,7 +300,17 @@ func (b *Base) build(ctx context.Context) error {
 		// and spelling: a word only other news uses is one the articles
 		// about the event lack.
 		counted := about || !b.enabled(EventFilter)
-		for _, p := range splitPassages(i, *doc) {
+		if !counted {
+			// Nor is such a passage indexed: it would never be cited,
+			// and its words would change the retrieval's weights of
+			// the event's articles' passages.
+			continue
+		}
+		ps := splitPassages(i, *doc)
+		if p, ok := byline(i, *doc); ok {
+			ps = append(ps, p)
+		}
+		for _, p := range ps {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

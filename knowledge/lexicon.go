@@ -28,6 +28,10 @@ type lexicon struct {
 	foreign map[string]*foreignLexicon
 	// event lists the terms that mark an article about the event.
 	event []string
+	// chat is how people type in a chat.
+	chat *chatLexicon
+	// question is the English question vocabulary.
+	question *vocabulary
 }
 
 // foreignLexicon maps words of one language to English.
@@ -107,6 +111,53 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		}
 		sort.SliceStable(f.stems, func(i, j int) bool { return len(f.stems[i].stem) > len(f.stems[j].stem) })
 		lx.foreign[lang] = f
+	}
+	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}, conflict: map[string]bool{}}
+	err = eachLine(fsys, "lexicon/chat.txt", func(section, line string) error {
+		line = strings.ToLower(line)
+		var phrase string
+		switch section {
+		case "drop":
+			phrase = line
+			lx.chat.drop[line] = true
+		case "expand":
+			k, v, ok := strings.Cut(line, "=")
+			phrase = strings.TrimSpace(k)
+			if !ok || phrase == "" || strings.TrimSpace(v) == "" {
+				return fmt.Errorf("want \"short = long\": %q", line)
+			}
+			lx.chat.expand[phrase] = strings.Fields(v)
+		case "conflict":
+			phrase = line
+			lx.chat.conflict[line] = true
+		case "asks":
+			for _, w := range strings.Fields(line) {
+				lx.chat.question[w] = true
+			}
+		default:
+			return fmt.Errorf("unknown section [%s]", section)
+		}
+		lx.chat.longest = max(lx.chat.longest, len(words(phrase)))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range lx.foreign {
+		for w := range f.question {
+			lx.chat.question[w] = true
+		}
+	}
+	lines := map[string][]string{}
+	err = eachLine(fsys, "lexicon/question.txt", func(section, line string) error {
+		lines[section] = append(lines[section], strings.Fields(strings.ToLower(line))...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if lx.question, err = readVocabulary(lines); err != nil {
+		return nil, err
 	}
 	err = eachLine(fsys, "lexicon/event.txt", func(_, line string) error {
 		lx.event = append(lx.event, strings.ToLower(line))

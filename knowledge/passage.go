@@ -77,6 +77,26 @@ func splitPassages(docIndex int, doc corpus.Document) []passage {
 	return out
 }
 
+// byline is a passage saying who wrote and who published a document, for
+// questions about its sources ("who wrote the piece saying..."), or false
+// when the document names neither. It reads as a sentence of the article:
+// "Tyler Durden wrote “US Intelligence Says...”, published 22 March 2024."
+func byline(docIndex int, doc corpus.Document) (passage, bool) {
+	var who string
+	switch {
+	case doc.Author != "" && doc.Publisher != "":
+		who = doc.Author + " wrote “" + doc.Title + "”, published by " + doc.Publisher
+	case doc.Author != "":
+		who = doc.Author + " wrote “" + doc.Title + "”, published"
+	case doc.Publisher != "":
+		who = doc.Publisher + " published “" + doc.Title + "”"
+	default:
+		return passage{}, false
+	}
+	text := who + " " + doc.Date.Human() + "."
+	return passage{doc: docIndex, text: text, sentences: []span{{0, len(text)}}}, true
+}
+
 func makePassage(doc int, text string, spans []span) passage {
 	base := spans[0].start
 	p := passage{doc: doc, text: text[base:spans[len(spans)-1].end]}

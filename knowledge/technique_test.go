@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/evalset"
 )
 
 // TestTechniques checks each technique on a question that needs it: the
@@ -24,7 +25,6 @@ func TestTechniques(t *testing.T) {
 		{Fuzzy, "What did Medvedv threaten?", []string{"destroyed mercilessly"}},
 		{Fuzzy, "How far is Briansk from Moscow?", []string{"340 km"}},
 		{AnswerTypes, "When did the attack happen?", []string{"March 22"}},
-		{AnswerTypes, "What did the US embassy alert advise?", []string{"avoid large gatherings"}},
 		{AnswerTypes, "Where were the suspects detained?", []string{"Bryansk"}},
 		{AnswerTypes, "On which day of the week did the attack happen?", []string{"March 22"}},
 		{Conflicts, "How many people were killed?", []string{"139", "40"}},
@@ -177,12 +177,25 @@ func TestDistractors(t *testing.T) {
 	t.Logf("with %d distractors, dev: %v", len(extra), dev)
 	t.Logf("with %d distractors, hard: %v", len(extra), hard)
 	t.Logf("dev misses:\n%s", misses.String())
+	// The chat set: at most 3 answers lost to the distractors, no
+	// refusal.
+	if chat, err := evalset.Read("../../shared/eval/chat.jsonl"); err == nil {
+		alone := evaluate(t, bundledBase(t), chat, nil)
+		among := evaluate(t, b, chat, nil)
+		t.Logf("chat alone: %v", alone)
+		t.Logf("chat among %d distractors: %v", len(extra), among)
+		if among.supported < alone.supported-3 || among.abstained < alone.abstained {
+			t.Errorf("chat set among distractors: supported %d, abstained %d; alone %d and %d", among.supported, among.abstained, alone.supported, alone.abstained)
+		}
+	} else {
+		t.Logf("no chat set: %v", err)
+	}
 	const floorSupported, floorAbstained = 30, 3
 	if dev.supported < floorSupported || dev.abstained < floorAbstained {
 		t.Errorf("dev set among distractors: supported %d, abstained %d; want at least %d and %d",
 			dev.supported, dev.abstained, floorSupported, floorAbstained)
 	}
-	const floorHardSupported, floorHardAbstained = 33, 13
+	const floorHardSupported, floorHardAbstained = 40, 13
 	if hard.supported < floorHardSupported || hard.abstained < floorHardAbstained {
 		t.Errorf("hard set among distractors: supported %d, abstained %d; want at least %d and %d",
 			hard.supported, hard.abstained, floorHardSupported, floorHardAbstained)

@@ -22,13 +22,6 @@ const (
 	qQuote                // what someone said, advised or warned: their words
 )
 
-// speechTerms are the terms of verbs that report what someone said: a
-// what-question with one of them wants the words said.
-var speechTerms = map[string]bool{
-	"sai": true, "said": true, "tell": true, "told": true, "advis": true, "warn": true,
-	"state": true, "announc": true, "call": true, "describ": true, "urg": true, "demand": true,
-}
-
 // A concept is one thing a question asks about, with the ways the
 // articles may say it: term sequences as the index analyses them.
 type concept struct {
@@ -37,19 +30,29 @@ type concept struct {
 	// typed is set when the concept names the kind of the answer ("which
 	// day", "what network"): a sentence naming an instance carries it.
 	typed bool
+	// origin tells a word the articles and the lexicon lack (a name, a
+	// lower-case word) from a known one.
+	origin tokenKind
+	// unseen is set when the articles state none of its alternatives.
+	unseen bool
+	// word is the question's word, lower case, for a concept of one word.
+	word string
+	// soft are the term sequences of words WordNet gives for word: a
+	// sentence carrying one carries the concept less surely.
+	soft [][]string
+	// near are the terms of the article word nearest in meaning to a word
+	// the articles lack, nearSim its similarity.
+	near    []string
+	nearSim float64
 }
 
-// unknownWordShare is the weight of a lower-case Russian or Ukrainian word
-// that neither lexicon knows, as a share of an unseen term's; it never
-// weighs more than half the question's average known concept.
+// unknownWordShare is the weight of a lower-case word that neither the
+// articles nor the lexicons know (English, Russian or Ukrainian), as a
+// share of an unseen term's; it never weighs more than half the question's
+// average known concept. Whether such a word is a concept the articles
+// never state is for the fitted refusal to weigh (its distance in meaning
+// from the articles' words), not for its weight.
 const unknownWordShare = 0.15
-
-// typeNouns are nouns that name the kind of answer a question of each
-// kind wants ("on which day of the week" is answered by "Friday").
-var typeNouns = map[qtype]map[string]bool{
-	qWhen:  {"dai": true, "date": true, "time": true, "year": true, "month": true, "week": true, "hour": true},
-	qWhere: {"citi": true, "countri": true, "region": true, "place": true, "town": true, "locat": true, "area": true},
-}
 
 // question is the analysis of a question.
 type question struct {
@@ -59,28 +62,16 @@ type question struct {
 	focus    string // the noun of "what X", "which X": the answer names one
 	counting bool   // asks for a count ("how many", "death toll"), not a measure
 	concepts []concept
-}
-
-// Words that frame a question rather than say what it is about.
-var frameWords = map[string]bool{
-	"mani": true, "many": true, "much": true, "happen": true, "tell": true, "know": true,
-	"pleas": true, "exactli": true, "also": true, "far": true, "larg": true, "big": true,
-	"long": true, "old": true, "tall": true, "did": true, "doe": true, "get": true, "number": true,
-	// Modal verbs hedge a question without saying what it is about.
-	"might": true, "mai": true, "must": true, "shall": true, "can": true,
-	// Nor do indefinite pronouns, the noun of "what kind of X", and
-	// adverbs and connectives the stop list lacks.
-	"anyth": true, "someth": true, "everyth": true, "kind": true, "type": true, "sort": true,
-	"will": true, "still": true, "despit": true, "accord": true, "even": true, "yet": true,
-	"alreadi": true, "ever": true, "realli": true, "actual": true,
+	// context are the concepts of the message's other sentences.
+	context []concept
+	// conflicting is set when the message says reports differ.
+	conflicting bool
 }
 
 var (
-	cyrillic    = regexp.MustCompile(`\p{Cyrillic}`)
-	ukrainian   = regexp.MustCompile(`[іїєґІЇЄҐ]`)
-	acronym     = regexp.MustCompile(`^\p{Lu}[\p{Lu}.\-]+$`)
-	auxiliaries = map[string]bool{"did": true, "does": true, "do": true, "is": true, "are": true, "was": true,
-		"were": true, "has": true, "have": true, "had": true, "can": true, "could": true, "will": true, "would": true, "should": true}
+	cyrillic  = regexp.MustCompile(`\p{Cyrillic}`)
+	ukrainian = regexp.MustCompile(`[іїєґІЇЄҐ]`)
+	acronym   = regexp.MustCompile(`^\p{Lu}[\p{Lu}.\-]+$`)
 )
 
 // words splits text into words: letters, digits and the marks inside
@@ -108,7 +99,26 @@ func words(text string) []string {
 }
 
 // analyse works out what question asks and how the articles may say it.
-func (b *Base) analyse(text string) question {
+func (b *Base) analyse(m message) question {
+	q := b.analyseText(m.question)
+	q.conflicting = m.conflicting
+	if m.context != "" {
+		// The other sentences of a message say what it is about, not
+		// what it asks: their known concepts are kept apart.
+		seen := map[string]bool{}
+		for _, c := range q.concepts {
+			seen[strings.Join(c.alts[0], " ")] = true
+		}
+		for _, c := range b.analyseText(m.context).concepts {
+			if !c.unseen && c.origin == plainToken && !seen[strings.Join(c.alts[0], " ")] {
+				q.context = append(q.context, c)
+			}
+		}
+	}
+	return q
+}
+
+func (b *Base) analyseText(text string) question {
 	q := question{text: text, language: "en"}
 	if cyrillic.MatchString(text) && b.enabled(Translation) {
 		q.language = b.slavic(text)
@@ -147,21 +157,50 @@ func (b *Base) slavic(text string) string {
 	return "ru"
 }
 
+// A token is one term of a question, with what is known of it.
+type token struct {
+	term string
+	kind tokenKind
+	word string // the word it comes from, lower case
+}
+
+type tokenKind int
+
+const (
+	plainToken   tokenKind = iota
+	acronymToken           // "US", "IS": a lexicon member only as an acronym
+	unknownName            // a capitalised word the articles and lexicon lack
+	unknownWord            // a lower-case word the articles and lexicon lack
+)
+
 func (b *Base) analyseEnglish(q *question) {
 	ws := words(q.text)
-	q.kind = questionKind(ws)
-	q.counting = counting(ws)
-	q.focus = focusTerm(ws, b.terms)
-	var phrase []string // the question's terms, in order
-	for _, w := range ws {
+	q.kind = b.questionKind(ws)
+	q.counting = b.counting(ws)
+	q.focus = b.focusTerm(ws)
+	var phrase []token // the question's terms, in order
+	for i, w := range ws {
 		if acronym.MatchString(w) && b.enabled(Synonyms) {
 			// US, IS: acronyms that would otherwise be stop words.
 			if g := b.groupOf(strings.ToLower(w)); g >= 0 {
-				phrase = append(phrase, "\x00"+strings.ToLower(w))
+				phrase = append(phrase, token{strings.ToLower(w), acronymToken, strings.ToLower(w)})
 				continue
 			}
 		}
-		phrase = append(phrase, b.spell(w)...)
+		for _, t := range b.spell(w) {
+			kind := plainToken
+			if b.stats.df[t] == 0 && b.groupOf(t) < 0 {
+				// An unknown word written in lower case is more likely
+				// one the lexicon lacks than a fact the articles lack;
+				// a capitalised one past the first is a name they lack.
+				r, _ := utf8.DecodeRuneInString(w)
+				kind = unknownWord
+				if i > 0 && unicode.IsUpper(r) {
+					kind = unknownName
+				}
+			}
+			phrase = append(phrase, token{t, kind, strings.ToLower(w)})
+		}
 	}
 	b.addConcepts(q, phrase)
 }
@@ -169,18 +208,19 @@ func (b *Base) analyseEnglish(q *question) {
 // focusTerm returns the term of the noun after "what" or "which", if any:
 // "under what policy" asks for a policy, so a sentence naming one is
 // worth more than one that merely shares other words.
-func focusTerm(ws []string, terms func(string) []string) string {
+func (b *Base) focusTerm(ws []string) string {
+	frame := b.vocabulary.frame
 	for i := 0; i+1 < len(ws) && i < 4; i++ {
 		switch strings.ToLower(ws[i]) {
 		case "what", "which":
 			j := i + 1
 			// "what kind of rifles" asks for rifles.
 			if j+2 < len(ws) && strings.EqualFold(ws[j+1], "of") {
-				if ts := terms(ws[j]); len(ts) == 1 && frameWords[ts[0]] {
+				if ts := b.terms(ws[j]); len(ts) == 1 && frame[ts[0]] {
 					j += 2
 				}
 			}
-			if ts := terms(ws[j]); len(ts) == 1 && !frameWords[ts[0]] {
+			if ts := b.terms(ws[j]); len(ts) == 1 && !frame[ts[0]] {
 				return ts[0]
 			}
 			return ""
@@ -189,26 +229,15 @@ func focusTerm(ws []string, terms func(string) []string) string {
 	return ""
 }
 
-// kindNouns are nouns after "what" or "which" that say what kind of
-// answer is wanted.
-var kindNouns = map[string]qtype{
-	"date": qWhen, "day": qWhen, "time": qWhen, "year": qWhen, "month": qWhen,
-	"city": qWhere, "country": qWhere, "region": qWhere, "place": qWhere, "platform": qWhere, "town": qWhere,
-	"agency": qWho, "group": qWho, "organisation": qWho, "organization": qWho, "branch": qWho,
-	"person": qWho, "official": qWho, "spokesperson": qWho, "spokeswoman": qWho, "spokesman": qWho,
-	"network": qWho, "channel": qWho, "broadcaster": qWho, "paper": qWho, "newspaper": qWho,
-	"outlet": qWho, "publication": qWho, "offshoot": qWho, "affiliate": qWho, "unit": qWho, "division": qWho,
-	"number": qHowMany,
-}
-
 // counting reports whether words ask for a count, which may be a running
 // total that later reports revise, rather than a measure ("how far").
-func counting(ws []string) bool {
+func (b *Base) counting(ws []string) bool {
 	for i, w := range ws {
-		switch strings.ToLower(w) {
-		case "toll", "number", "count":
+		w = strings.ToLower(w)
+		switch {
+		case b.vocabulary.counting[w]:
 			return true
-		case "how":
+		case w == "how":
 			if i+1 < len(ws) && (strings.EqualFold(ws[i+1], "many") || strings.EqualFold(ws[i+1], "much")) {
 				return true
 			}
@@ -217,11 +246,12 @@ func counting(ws []string) bool {
 	return false
 }
 
-// kindNoun looks up a noun, singular or plural ("countries"), in kindNouns.
-func kindNoun(w string) (qtype, bool) {
+// kindNoun looks up a noun, singular or plural ("countries"), among the
+// nouns that name the kind of answer.
+func (b *Base) kindNoun(w string) (qtype, bool) {
 	w = strings.ToLower(w)
 	for _, form := range []string{w, strings.TrimSuffix(w, "s"), strings.TrimSuffix(w, "ies") + "y"} {
-		if k, ok := kindNouns[form]; ok {
+		if k, ok := b.vocabulary.kindNouns[form]; ok {
 			return k, true
 		}
 	}
@@ -229,67 +259,53 @@ func kindNoun(w string) (qtype, bool) {
 }
 
 // questionKind reads the kind of question from its first words.
-func questionKind(ws []string) qtype {
+func (b *Base) questionKind(ws []string) qtype {
+	v := b.vocabulary
 	for i, w := range ws {
 		w = strings.ToLower(w)
 		next := ""
 		if i+1 < len(ws) {
 			next = strings.ToLower(ws[i+1])
 		}
-		switch w {
-		case "who", "whom", "whose":
-			return qWho
-		case "when":
-			return qWhen
-		case "where":
-			return qWhere
-		case "why":
-			return qWhy
-		case "how":
-			switch next {
-			case "many", "much", "far", "large", "big", "long", "old", "high", "tall", "often":
-				return qHowMany
-			}
-			return qHow
-		case "what", "which":
+		k, ok := v.opens[w]
+		switch {
+		case !ok:
+		case k == qHow && v.howMuch[next]:
+			return qHowMany // "how many", "how far"
+		case k == qWhat:
 			// The noun asked for may follow a modifier: "which TV network".
 			for _, n := range ws[i+1 : min(i+3, len(ws))] {
-				if k, ok := kindNoun(n); ok {
+				if k, ok := b.kindNoun(n); ok {
 					return k
 				}
 			}
 			// "What is the death toll", "what is the distance".
 			for _, n := range ws[i+1:] {
-				if k, ok := phraseKinds[strings.ToLower(n)]; ok && k == qHowMany {
+				if k, ok := v.bare[strings.ToLower(n)]; ok && k == qHowMany {
 					return k
 				}
 			}
 			return qWhat
+		default:
+			return k
 		}
-		if i == 0 && auxiliaries[w] {
+		if i == 0 && v.auxiliary[w] {
 			return qYesNo
 		}
 	}
 	// A bare phrase ("death toll") may still name the kind of answer.
 	for _, w := range ws {
-		if k, ok := phraseKinds[strings.ToLower(w)]; ok {
+		if k, ok := v.bare[strings.ToLower(w)]; ok {
 			return k
 		}
 	}
 	return qWhat
 }
 
-// phraseKinds are nouns that give the kind of a question without a
-// question word.
-var phraseKinds = map[string]qtype{
-	"toll": qHowMany, "count": qHowMany, "number": qHowMany, "distance": qHowMany,
-	"date": qWhen, "location": qWhere,
-}
-
 // addConcepts turns the question's terms into concepts: lexicon phrases
 // first (longest match), then single terms, spell-corrected when the
 // articles don't have them.
-func (b *Base) addConcepts(q *question, phrase []string) {
+func (b *Base) addConcepts(q *question, phrase []token) {
 	used := make([]bool, len(phrase))
 	if b.enabled(Synonyms) {
 		for n := 4; n >= 1; n-- {
@@ -297,11 +313,10 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 				if anyUsed(used[i : i+n]) {
 					continue
 				}
-				key := strings.Join(phrase[i:i+n], " ")
-				if n == 1 && b.lexicon.short[key] {
+				key := joinTerms(phrase[i : i+n])
+				if n == 1 && b.lexicon.short[key] && phrase[i].kind != acronymToken {
 					continue // "used" stems to "us"; only "US" is the US
 				}
-				key = strings.TrimPrefix(key, "\x00")
 				g := b.groupOf(key)
 				if g < 0 {
 					continue
@@ -317,11 +332,28 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 		}
 	}
 	for i, t := range phrase {
-		if used[i] || strings.HasPrefix(t, "\x00") || frameWords[t] {
+		if used[i] || t.kind == acronymToken || b.vocabulary.frame[t.term] {
 			continue
 		}
 		used[i] = true
-		q.concepts = append(q.concepts, b.newConcept([][]string{{t}}))
+		c := b.newConcept([][]string{{t.term}})
+		c.origin, c.word = t.kind, t.word
+		if t.word != "" {
+			if c.soft = b.related(t.word, []string{t.term}); len(c.soft) > 0 && c.unseen {
+				// The articles never use the word but do use one WordNet
+				// gives for it: it weighs as that one does.
+				c.weight, c.unseen, c.origin = b.newConcept(c.soft).weight, false, plainToken
+			}
+			if c.unseen && t.kind == unknownWord {
+				// Nor any WordNet gives: the article word nearest in
+				// meaning is searched for, and how near it is tells a
+				// paraphrase from a concept the articles never state.
+				if w, sim := b.nearestArticleWord(t.word); w != "" {
+					c.near, c.nearSim = b.terms(w), float64(sim)
+				}
+			}
+		}
+		q.concepts = append(q.concepts, c)
 	}
 	// A foreign name the lexicon does not know may be spelt in a way
 	// it lacks: it weighs half. A lower-case word it does not know is
@@ -329,17 +361,17 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 	// it weighs little.
 	var known, nKnown float64
 	for i := range q.concepts {
-		switch q.concepts[i].alts[0][0][0] {
-		case '\x01':
+		switch q.concepts[i].origin {
+		case unknownName:
 			q.concepts[i].weight /= 2
-		case '\x02':
+		case unknownWord:
 		default:
 			known += q.concepts[i].weight
 			nKnown++
 		}
 	}
 	for i := range q.concepts {
-		if c := &q.concepts[i]; c.alts[0][0][0] == '\x02' {
+		if c := &q.concepts[i]; c.origin == unknownWord {
 			c.weight *= unknownWordShare
 			if nKnown > 0 {
 				c.weight = min(c.weight, known/nKnown/2)
@@ -365,11 +397,11 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 	}
 	for i := range q.concepts {
 		c := &q.concepts[i]
-		if len(c.alts[0]) == 1 && typeNouns[q.kind][c.alts[0][0]] {
+		if len(c.alts[0]) == 1 && b.vocabulary.instance[q.kind][c.alts[0][0]] {
 			c.typed = true
 		}
 	}
-	if q.kind == qWhat && asksForWords(q.concepts) {
+	if q.kind == qWhat && b.asksForWords(q.concepts) {
 		q.kind = qQuote
 	}
 	// Repeated concepts count once.
@@ -389,7 +421,7 @@ func (b *Base) addConcepts(q *question, phrase []string) {
 // of its members is a frame word.
 func (b *Base) frameGroup(g int) bool {
 	for _, seq := range b.groups[g] {
-		if len(seq) == 1 && frameWords[seq[0]] {
+		if len(seq) == 1 && b.vocabulary.frame[seq[0]] {
 			return true
 		}
 	}
@@ -397,15 +429,26 @@ func (b *Base) frameGroup(g int) bool {
 }
 
 // asksForWords reports whether a concept is a verb of speech.
-func asksForWords(cs []concept) bool {
+func (b *Base) asksForWords(cs []concept) bool {
 	for _, c := range cs {
 		for _, alt := range c.alts {
-			if len(alt) == 1 && speechTerms[alt[0]] {
+			if len(alt) == 1 && b.vocabulary.speech[alt[0]] {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func joinTerms(ts []token) string {
+	var sb strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(t.term)
+	}
+	return sb.String()
 }
 
 func anyUsed(u []bool) bool {
@@ -429,6 +472,7 @@ func (b *Base) newConcept(alts [][]string) concept {
 	}
 	if c.weight < 0 {
 		c.weight = b.stats.unseenIDF()
+		c.unseen = true
 	}
 	return c
 }
@@ -450,14 +494,23 @@ func (b *Base) seqWeight(seq []string) (float64, bool) {
 // it when they don't have it as written ("Krasnagorsk", "clamed").
 func (b *Base) spell(w string) []string {
 	ts := b.terms(w)
-	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || frameWords[ts[0]] || !b.enabled(Fuzzy) {
+	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || b.vocabulary.frame[ts[0]] || !b.enabled(Fuzzy) {
 		return ts
 	}
 	// Short words are corrected only when capitalised, as names are
 	// ("Sity"): too many common short words are one edit apart ("take",
 	// "fake").
 	r, _ := utf8.DecodeRuneInString(w)
-	if utf8.RuneCountInString(w) < 5 && !unicode.IsUpper(r) {
+	lower := strings.ToLower(w)
+	switch {
+	case b.enabled(Vectors):
+		// An English word the articles lack is not a misspelling of
+		// one they have ("catch" is not "watch"); a word that is no
+		// English word may be, however short ("putn").
+		if b.english(lower) {
+			return ts
+		}
+	case utf8.RuneCountInString(w) < 5 && !unicode.IsUpper(r):
 		return ts
 	}
 	if c := b.correct(strings.ToLower(w)); c != "" {
@@ -482,11 +535,28 @@ func (b *Base) terms(text string) []string {
 func (b *Base) analyseForeign(q *question) {
 	lxs := []*foreignLexicon{b.lexicon.foreign[q.language], b.lexicon.foreign[otherSlavic[q.language]]}
 	var english []string // the question's words in English, up to its subject
-	var phrase []string
-	var unknown []string // lower-case words neither lexicon knows
+	var phrase []token
+	var unknown []token // lower-case words neither lexicon knows
 	kindSet := false
-	for i, w := range words(q.text) {
+	ws := words(q.text)
+	skip := false
+	for i, w := range ws {
+		if skip {
+			skip = false
+			continue
+		}
 		lower := strings.ToLower(w)
+		// A question phrase of two words ("как зовут", "what is the
+		// name of") before a question word of one.
+		if i+1 < len(ws) {
+			if en, ok := lookupQuestion(lxs, lower+" "+strings.ToLower(ws[i+1])); ok {
+				if !kindSet {
+					english = append(english, strings.Fields(en)...)
+				}
+				skip = true
+				continue
+			}
+		}
 		if en, ok := lookupQuestion(lxs, lower); ok {
 			if en == "yesno" {
 				q.kind, kindSet = qYesNo, true
@@ -503,7 +573,9 @@ func (b *Base) analyseForeign(q *question) {
 				if !kindSet && len(english) > 0 {
 					english = append(english, strings.Fields(e)...)
 				}
-				phrase = append(phrase, b.terms(e)...)
+				for _, t := range b.terms(e) {
+					phrase = append(phrase, token{t, plainToken, ""})
+				}
 			}
 			continue
 		}
@@ -518,17 +590,17 @@ func (b *Base) analyseForeign(q *question) {
 		name := i > 0 && unicode.IsUpper(r)
 		switch {
 		case name && len(ts) == 1 && b.stats.df[ts[0]] > 0:
-			phrase = append(phrase, ts...)
+			phrase = append(phrase, token{ts[0], plainToken, ""})
 		case name:
-			phrase = append(phrase, "\x01"+lower)
+			phrase = append(phrase, token{lower, unknownName, ""})
 		default:
-			unknown = append(unknown, "\x02"+lower)
+			unknown = append(unknown, token{lower, unknownWord, ""})
 		}
 	}
 	if !kindSet {
 		// "какое агентство" reads as "what agency": a question of who.
-		q.kind = questionKind(english)
-		q.counting = counting(english)
+		q.kind = b.questionKind(english)
+		q.counting = b.counting(english)
 	}
 	b.addConcepts(q, append(phrase, unknown...))
 }

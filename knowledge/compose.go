@@ -1,0 +1,388 @@
+package knowledge
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// compose writes the answer from the scored sentences, best first: for a
+// count that the articles report differently, every report with its date;
+// otherwise the best sentence, with the passages of other articles that
+// say the same as further citations.
+func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
+	a.Found = true
+	if q.counting && b.enabled(Conflicts) {
+		if text, lead, cites, ok := b.conflict(q, cands); ok {
+			a.Text, a.Lead, a.Citations = text, lead, cites
+			return a
+		}
+	}
+	if q.conflicting && b.enabled(Conflicts) {
+		if r, ok := b.reports(q, cands); ok {
+			a.Text, a.Lead, a.Citations = r.text, r.lead, r.cites
+			return a
+		}
+	}
+	best := cands[0]
+	p := &b.passages[best.passage]
+	a.Text = answerText(q, p, best.sentence)
+	a.Lead = leadPhrase(q, p.sentence(best.sentence), &p.info[best.sentence], best.number)
+	first := b.citation(p)
+	first.Mark = a.Lead
+	if first.Mark == "" {
+		first.Mark = p.sentence(best.sentence)
+	}
+	a.Citations = append(a.Citations, first)
+	// Other strong passages from other articles, for the reader.
+	seen := map[int]bool{p.doc: true}
+	for _, c := range cands[1:] {
+		op := &b.passages[c.passage]
+		if len(a.Citations) >= 3 || c.coverage < minCoverage || c.prior < best.prior*0.8 {
+			break
+		}
+		if !seen[op.doc] {
+			seen[op.doc] = true
+			cite := b.citation(op)
+			if a.Lead != "" && strings.Contains(cite.Passage, a.Lead) {
+				cite.Mark = a.Lead
+			}
+			a.Citations = append(a.Citations, cite)
+		}
+	}
+	return a
+}
+
+// maxReports is how many articles' reports a conflicting answer gives:
+// two sides, each room enough for its sentence.
+const maxReports = 2
+
+type composed struct {
+	text, lead string
+	cites      []Citation
+}
+
+// reports composes an answer for a message that says the reports differ:
+// the best sentence of each of the two articles with the best candidates,
+// latest article first, each with its date and its passage cited. It
+// reports false when only one article answers.
+func (b *Base) reports(q question, cands []candidate) (composed, bool) {
+	var picked []candidate
+	seenDoc := map[int]bool{}
+	seenText := map[string]bool{}
+	for i, c := range cands {
+		if len(picked) == maxReports || i >= 3*candidates {
+			break
+		}
+		p := &b.passages[c.passage]
+		s := p.sentence(c.sentence)
+		if seenDoc[p.doc] || seenText[s] {
+			continue
+		}
+		seenDoc[p.doc], seenText[s] = true, true
+		picked = append(picked, c)
+	}
+	if len(picked) < 2 {
+		return composed{}, false
+	}
+	sort.SliceStable(picked, func(i, j int) bool {
+		return b.passages[picked[i].passage].doc > b.passages[picked[j].passage].doc
+	})
+	room := MaxAnswerLen/len(picked) - 16
+	var r composed
+	var text, lead []string
+	for _, c := range picked {
+		p := &b.passages[c.passage]
+		s := p.sentence(c.sentence)
+		date := b.docs[p.doc].Date.Human()
+		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
+		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), date))
+		cite := b.citation(p)
+		cite.Mark = l
+		if l == "" {
+			cite.Mark = s
+		} else {
+			lead = append(lead, l+", "+date)
+		}
+		r.cites = append(r.cites, cite)
+	}
+	r.text = truncateRunes(strings.Join(text, "; "), MaxAnswerLen)
+	r.lead = strings.Join(lead, "; ")
+	return r, true
+}
+
+// conflict composes an answer for a count that the articles report
+// differently: the latest figure first, then the earlier ones with their
+// dates, each from a cited passage. It reports false when the articles
+// agree or only one gives a figure.
+func (b *Base) conflict(q question, cands []candidate) (string, string, []Citation, bool) {
+	type report struct {
+		c   candidate
+		doc int
+	}
+	var reports []report // one per article: its best sentence with a count
+	seenDoc := map[int]bool{}
+	top := cands[0].prior
+	counts := -1 // what the best count counts
+	for _, c := range cands {
+		if c.number != nil && c.coverage >= minCoverage {
+			counts = c.counts
+			break
+		}
+	}
+	for _, c := range cands {
+		strong := c.coverage >= minCoverage && c.prior >= top-conflictMargin
+		// A later article may count the same thing without repeating
+		// the question's context ("in the Crocus City Hall attack").
+		same := c.counts == counts && c.coverage >= conflictCoverage
+		if c.number == nil || !(strong || same) {
+			continue
+		}
+		d := b.passages[c.passage].doc
+		if !seenDoc[d] {
+			seenDoc[d] = true
+			reports = append(reports, report{c, d})
+		}
+	}
+	if len(reports) < 2 {
+		return "", "", nil, false
+	}
+	// Latest article first; docs are sorted oldest first.
+	sort.SliceStable(reports, func(i, j int) bool { return reports[i].doc > reports[j].doc })
+	latest := reports[0]
+	var earlier []report
+	values := map[string]bool{normalNumber(latest.c.number.value): true}
+	byDate := map[string]int{} // date → index in earlier: one report a day
+	for _, r := range reports[1:] {
+		v := normalNumber(r.c.number.value)
+		if values[v] {
+			continue
+		}
+		date := b.docs[r.doc].Date.String()
+		if i, ok := byDate[date]; ok {
+			// A figure beats a vague "dozens"; then the better sentence.
+			e := earlier[i]
+			if d, ed := hasDigit(r.c.number.value), hasDigit(e.c.number.value); d && !ed || d == ed && r.c.prior > e.c.prior {
+				earlier[i] = r
+			}
+			continue
+		}
+		values[v] = true
+		byDate[date] = len(earlier)
+		earlier = append(earlier, r)
+	}
+	if len(earlier) == 0 {
+		return "", "", nil, false
+	}
+	lp := &b.passages[latest.c.passage]
+	var tail strings.Builder
+	tail.WriteString(" Earlier reports: ")
+	cites := []Citation{b.citation(lp)}
+	cites[0].Mark = latest.c.number.text
+	lead := fmt.Sprintf("%s, %s; earlier ", latest.c.number.text, b.docs[lp.doc].Date.Human())
+	for i, r := range earlier {
+		if i > 0 {
+			tail.WriteString("; ")
+		}
+		fmt.Fprintf(&tail, "%s (%s)", strings.ToLower(r.c.number.text), b.docs[r.doc].Date.Human())
+		c := b.citation(&b.passages[r.c.passage])
+		c.Mark = r.c.number.text
+		cites = append(cites, c)
+		if i > 0 {
+			lead += ", "
+		}
+		lead += fmt.Sprintf("%s (%s)", r.c.number.text, b.docs[r.doc].Date.Human())
+	}
+	tail.WriteString(".")
+	head := fmt.Sprintf(" (%s, the latest report).", b.docs[lp.doc].Date.Human())
+	room := MaxAnswerLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail.String())
+	if room < 60 {
+		return "", "", nil, false
+	}
+	s := strings.TrimRight(lp.sentence(latest.c.sentence), ".")
+	return truncateRunes(s, room) + head + tail.String(), lead, cites, true
+}
+
+// leadPronounRE matches a sentence that leans on the one before it for
+// what it is about ("They were detained in the Bryansk region").
+var leadPronounRE = regexp.MustCompile(`^(?:They|He|She|It|This|These|Those|Their|His|Her|Its)\b`)
+
+// answerText is the answer drawn from sentence si of p: the sentence,
+// with the one before when it opens with a pronoun, and for a why
+// question the one after, where explanations usually follow. Neighbours
+// are added only while the answer stays within MaxAnswerLen.
+func answerText(q question, p *passage, si int) string {
+	first, last := si, si
+	if si > 0 && leadPronounRE.MatchString(p.sentence(si)) {
+		first = si - 1
+	}
+	if q.kind == qWhy && si+1 < len(p.sentences) {
+		last = si + 1
+	}
+	for first <= si && si <= last {
+		s := p.text[p.sentences[first].start:p.sentences[last].end]
+		if utf8.RuneCountInString(s) <= MaxAnswerLen {
+			return s
+		}
+		// Too long: drop the sentence after first, then the one before.
+		if last > si {
+			last--
+		} else {
+			first++
+		}
+	}
+	return truncateRunes(p.sentence(si), MaxAnswerLen)
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+func normalNumber(s string) string {
+	return strings.ToLower(strings.ReplaceAll(s, ",", ""))
+}
+
+// truncateRunes shortens s to at most n runes, cutting at a word boundary
+// and marking the cut with an ellipsis.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
+
+// leadPhrase is the answer itself, cut from the best sentence by the kind
+// of question (see kindTable): the number that counts what was asked, the
+// date, the place or name the question does not hold, the words quoted;
+// "" when the kind has no short form (why, how, yes/no) or the sentence
+// none.
+func leadPhrase(q question, sentence string, info *sentenceInfo, counted *numberAt) string {
+	if cut := kindTable[q.kind].lead; cut != nil {
+		return cut(q, sentence, info, counted)
+	}
+	return ""
+}
+
+// leadCount is the number that counts what was asked.
+func leadCount(_ question, _ string, _ *sentenceInfo, counted *numberAt) string {
+	if counted != nil {
+		return counted.text
+	}
+	return ""
+}
+
+// leadDate is the day of a month, else any time, the sentence names.
+func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	if m := exactDateRE.FindString(sentence); m != "" {
+		return m
+	}
+	return dateRE.FindString(sentence)
+}
+
+// leadPlace is the first place the sentence names that the question does
+// not (and no nationality: "in Russian custody").
+func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
+		if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// leadName is the first name the sentence gives that the question does
+// not.
+func leadName(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+	for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
+		m := sentence[loc[0]:loc[1]]
+		for _, article := range []string{"The ", "A ", "An "} {
+			m = strings.TrimPrefix(m, article)
+		}
+		// A sentence's first word is capitalised whatever it is.
+		if loc[0] == 0 && !strings.Contains(m, " ") {
+			continue
+		}
+		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
+			return m
+		}
+	}
+	return ""
+}
+
+// leadQuote is the longest quotation of the sentence, if long enough to
+// be what someone said.
+func leadQuote(_ question, sentence string, info *sentenceInfo, _ *numberAt) string {
+	if info.quoted < 30 {
+		return ""
+	}
+	best := ""
+	for _, m := range quoteRE.FindAllString(sentence, -1) {
+		if utf8.RuneCountInString(m) > utf8.RuneCountInString(best) {
+			best = m
+		}
+	}
+	return strings.Trim(best, "“”\"«»")
+}
+
+// nameRE finds a run of capitalised words: a name.
+var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
+
+// excerpt cuts a sentence to at most room runes (counted as bytes, which
+// is no fewer) around what answers: the lead phrase when there is one,
+// else the window holding most of the question's concepts and of the
+// evidence of the kind of answer asked for ("using gasoline" for how).
+func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
+	if utf8.RuneCountInString(s) <= room {
+		return s
+	}
+	var anchors []int
+	if at := strings.Index(s, lead); lead != "" && at >= 0 {
+		anchors = append(anchors, at, at+len(lead)-1)
+	} else {
+		for _, c := range q.concepts {
+			for _, alt := range slices.Concat(c.alts, c.soft) {
+				if pos, ok := carries(info.terms, alt); ok {
+					anchors = append(anchors, pos)
+				}
+			}
+		}
+		if re := kindTable[q.kind].evidence; re != nil {
+			for _, m := range re.FindAllStringIndex(s, -1) {
+				anchors = append(anchors, m[0], m[1]-1)
+			}
+		}
+	}
+	// The window of room-2 bytes (for the ellipses) from an anchor, less
+	// a little lead-in, that holds the most anchors.
+	width := room - 2
+	start, most := 0, -1
+	for _, a := range slices.Concat([]int{width / 6}, anchors) {
+		from := max(0, a-width/6) // the first: the sentence's start
+		n := 0
+		for _, b := range anchors {
+			if from <= b && b < from+width {
+				n++
+			}
+		}
+		if n > most {
+			start, most = from, n
+		}
+	}
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	if i := strings.IndexByte(s[start:], ' '); start > 0 && i >= 0 && i < width/6 {
+		start += i + 1
+	}
+	out := truncateRunes(s[start:], width)
+	if start > 0 {
+		out = "…" + out
+	}
+	return out
+}

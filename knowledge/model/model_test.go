@@ -1,0 +1,79 @@
+package model
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestFit checks that a fitted logistic model tells apart examples whose
+// label depends on one feature and not on the other.
+func TestFit(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var ex []Example
+	for range 400 {
+		x := []float64{r.Float64(), r.Float64() * 10}
+		ex = append(ex, Example{X: x, Y: x[0] > 0.5})
+	}
+	l := Fit([]string{"signal", "noise"}, ex, 1e-4)
+	if l.Weights[0] <= 0 || l.Weights[0] < 5*abs(l.Weights[1]) {
+		t.Fatalf("weights %v: want the signal to outweigh the noise", l.Weights)
+	}
+	if p := l.Prob([]float64{0.9, 5}); p < 0.9 {
+		t.Errorf("Prob(signal 0.9) = %.2f, want > 0.9", p)
+	}
+	if p := l.Prob([]float64{0.1, 5}); p > 0.1 {
+		t.Errorf("Prob(signal 0.1) = %.2f, want < 0.1", p)
+	}
+}
+
+// TestFitRanking checks that the ranking fit puts the right candidate of
+// each group first.
+func TestFitRanking(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var groups [][]Example
+	for range 50 {
+		var g []Example
+		right := r.IntN(5)
+		for i := range 5 {
+			x := []float64{r.Float64(), r.Float64()}
+			if i == right {
+				x[1] += 1
+			}
+			g = append(g, Example{X: x, Y: i == right})
+		}
+		groups = append(groups, g)
+	}
+	l := FitRanking([]string{"noise", "signal"}, groups, 1e-4)
+	firsts := 0
+	for _, g := range groups {
+		best := 0
+		for i := range g {
+			if l.Logit(g[i].X) > l.Logit(g[best].X) {
+				best = i
+			}
+		}
+		if g[best].Y {
+			firsts++
+		}
+	}
+	if firsts < 45 {
+		t.Errorf("right candidate first in %d of 50 groups, want at least 45", firsts)
+	}
+}
+
+// TestFittedAgrees checks that the embedded weights load and name the
+// features in a consistent way.
+func TestFittedAgrees(t *testing.T) {
+	m, err := Fitted()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(m.Candidate.Features, m.Answer.Features); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check([]string{"other"}, m.Answer.Features); err == nil {
+		t.Error("Check accepted features the model was not fitted on")
+	}
+}
+
+func abs(x float64) float64 { return max(x, -x) }

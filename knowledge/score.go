@@ -1,0 +1,645 @@
+package knowledge
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// maxQuestionLen caps the runes of a question that are analysed.
+	maxQuestionLen = 500
+	// candidates is how many passages are retrieved per question.
+	candidates = 30
+	// minCoverage is the share of the question's weight that another
+	// sentence, with its passage, must carry to be cited beside the
+	// answer or reported as an earlier count. (Whether to answer at all
+	// is the fitted model's decision.)
+	minCoverage = 0.55
+	// contextShare is how much a concept counts when the passage around a
+	// sentence carries it but the sentence does not.
+	contextShare = 0.4
+	// instanceShare is how much a concept naming the kind of the answer
+	// ("which network") counts when the sentence names an instance of
+	// that kind ("CBS News") rather than the word itself.
+	instanceShare = 1.0
+	// conflictMargin is how far below the best sentence's score another
+	// article's count may be and still be reported: a later article may
+	// not repeat the question's context ("in the Crocus attack").
+	conflictMargin = 0.5
+	// conflictCoverage is the least coverage of a sentence that counts
+	// the same thing as the best answer, for it to be reported.
+	conflictCoverage = 0.3
+)
+
+// termStats holds passage frequencies of analysed terms, for idf weights.
+type termStats struct {
+	df map[string]int
+	n  int
+}
+
+func (s termStats) idf(term string) float64 {
+	df := float64(s.df[term])
+	return math.Log(1 + (float64(s.n)-df+0.5)/(df+0.5))
+}
+
+// unseenIDF is the idf of a term no passage has: the most any term weighs.
+func (s termStats) unseenIDF() float64 {
+	return math.Log(1 + (float64(s.n)+0.5)/0.5)
+}
+
+// sentenceInfo is what ranking needs of a sentence, worked out once when
+// the index is built.
+type sentenceInfo struct {
+	terms   map[string][]int // term → byte offsets in the sentence
+	numbers []numberAt
+	date    bool
+	exact   bool            // a day of a month
+	names   map[string]bool // terms of capitalised words past the first
+	places  map[string]bool // terms of capitalised words after in, at, near...
+	reason  bool
+	manner  bool
+	stance  bool     // affirms or denies: "denied", "confirmed"
+	quoted  int      // runes of the longest quotation
+	speech  bool     // reported speech: "said that", "told"
+	words   []string // its words, lower case, once each
+	rows    []int    // the rows of its words in the articles' vector space
+}
+
+type numberAt struct {
+	start, end int
+	text       string // with its qualifier: "at least 40"
+	value      string // "40"
+}
+
+var (
+	numberRE = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|about|around|nearly|almost|some|up to|roughly|approximately)\s+)?(\d[\d,.]*(?:-\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds|thousands|decades?)\b`)
+	// exactDateRE finds a day of a month ("March 7", "22 March");
+	// dateRE any mention of a time.
+	months      = `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
+	exactDateRE = regexp.MustCompile(`(?i)\b(?:` + months + `\s+\d{1,2}|\d{1,2}\s+` + months + `)\b`)
+	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? (?:ago|after|before|later)|(?:19|20)\d\d)\b`)
+	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)`)
+	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
+	// mannerRE finds a means: "with gasoline", "threw a grenade".
+	mannerRE = regexp.MustCompile(`(?i)\b(?:with|using|used|threw|throwing|by means of|via)\b`)
+	stanceRE = regexp.MustCompile(`(?i)\b(?:denied|denies|deny|rejected|rejects|refuted|dismissed|confirmed|confirms|admitted)\b`)
+	quoteRE  = regexp.MustCompile(`“[^”]*”|"[^"]*"|«[^»]*»`)
+	speechRE = regexp.MustCompile(`(?i)\b(?:said|says|say|told|telling|stated|warned|urged|advised|called on|asked)\b`)
+	// demonymRE matches adjectives of nationality, which name no place
+	// ("in Russian custody").
+	demonymRE = regexp.MustCompile(`(?:ian|ean|ese|ish|ic|i)$`)
+)
+
+func (b *Base) sentenceInfo(s string) sentenceInfo {
+	info := sentenceInfo{terms: map[string][]int{}, names: map[string]bool{}, places: map[string]bool{}}
+	seen := map[string]bool{}
+	for _, w := range words(strings.ToLower(s)) {
+		if !seen[w] {
+			seen[w] = true
+			info.words = append(info.words, w)
+		}
+	}
+	for _, tok := range b.analyzer.Analyze([]byte(s)) {
+		t := string(tok.Term)
+		info.terms[t] = append(info.terms[t], tok.Start)
+	}
+	dates := exactDateRE.FindAllStringIndex(s, -1)
+	for _, m := range numberRE.FindAllStringSubmatchIndex(s, -1) {
+		if inSpans(m[4], dates) {
+			continue // the day of a date ("March 22") counts nothing
+		}
+		info.numbers = append(info.numbers, numberAt{start: m[4], end: m[5], text: s[m[0]:m[1]], value: s[m[4]:m[5]]})
+	}
+	info.date = dateRE.MatchString(s)
+	info.exact = exactDateRE.MatchString(s)
+	for i, w := range words(s) {
+		if r, _ := utf8.DecodeRuneInString(w); i > 0 && unicode.IsUpper(r) {
+			for _, t := range b.terms(w) {
+				info.names[t] = true
+			}
+		}
+	}
+	for _, m := range placeRE.FindAllStringSubmatch(s, -1) {
+		if demonymRE.MatchString(strings.Fields(m[1])[0]) {
+			continue
+		}
+		for _, t := range b.terms(m[1]) {
+			info.places[t] = true
+		}
+	}
+	for _, m := range quoteRE.FindAllString(s, -1) {
+		info.quoted = max(info.quoted, utf8.RuneCountInString(m)-2)
+	}
+	info.speech = speechRE.MatchString(s)
+	info.reason = reasonRE.MatchString(s)
+	info.stance = stanceRE.MatchString(s)
+	info.manner = mannerRE.MatchString(s)
+	return info
+}
+
+func inSpans(i int, spans [][]int) bool {
+	for _, sp := range spans {
+		if sp[0] <= i && i < sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// carries reports whether the term offsets hold alt, and where.
+func carries(terms map[string][]int, alt []string) (int, bool) {
+	if len(alt) == 0 {
+		return 0, false
+	}
+	pos := -1
+	for _, t := range alt {
+		offs, ok := terms[t]
+		if !ok {
+			return 0, false
+		}
+		if pos < 0 {
+			pos = offs[0]
+		}
+	}
+	return pos, true
+}
+
+// candidate is a sentence scored for a question.
+type candidate struct {
+	passage  int
+	sentence int
+	coverage float64 // share of the question's weight carried
+	prior    float64 // coverage plus answer-kind evidence: the retrieval order
+	score    float64 // the fitted model's log-odds that it answers
+	features []float64
+	// Shares of the question's weight carried by known concepts, through
+	// WordNet, through vectors; and whether it holds the kind's answer.
+	known, wordnet, vectors, held float64
+	number                        *numberAt
+	counts                        int // the concept number counts, for a how-many question
+}
+
+// A unit is where a sentence carries one of the question's concepts: a
+// number next to it counts it.
+type unit struct {
+	pos     int // byte offset in the sentence
+	concept int // index into question.concepts
+}
+
+// score scores every sentence of the retrieved passages, best first.
+func (b *Base) score(q question, hits []int) []candidate {
+	var total, knownTotal float64
+	for _, c := range q.concepts {
+		total += c.weight
+		if c.origin == plainToken {
+			knownTotal += c.weight
+		}
+	}
+	questionTerms := map[string]bool{}
+	for _, c := range q.concepts {
+		for _, alt := range c.alts {
+			for _, t := range alt {
+				questionTerms[t] = true
+			}
+		}
+	}
+	var out []candidate
+	vecs := map[string][]float32{}
+	for rank, pi := range hits {
+		p := &b.passages[pi]
+		for si := range p.sentences {
+			info := &p.info[si]
+			instance := namesInstance(q.kind, info, questionTerms)
+			var carried, known, own, soft, near float64
+			var units []unit
+			for ci, c := range q.concepts {
+				found := false
+				for _, alt := range c.alts {
+					if pos, ok := carries(info.terms, alt); ok {
+						found = true
+						if !(len(alt) == 1 && b.vocabulary.count[alt[0]]) {
+							units = append(units, unit{pos, ci})
+						}
+						break
+					}
+				}
+				share := 0.0
+				switch {
+				case found:
+					share = 1
+					own += c.weight
+				case c.typed && instance:
+					share = instanceShare
+				case b.softCarries(info, c, ci, &units):
+					share = contextShare
+					soft += c.weight
+				case b.passageCarries(p, c):
+					share = contextShare
+				default:
+					if c.word != "" {
+						near += c.weight * float64(max(b.nearest(vecs, c.word, info.rows), 0))
+					}
+				}
+				carried += share * c.weight
+				if c.origin == plainToken {
+					known += share * c.weight
+				}
+			}
+			cand := candidate{passage: pi, sentence: si, coverage: carried / total}
+			cand.prior = cand.coverage + 0.02/float64(rank+1)
+			var bonus float64
+			if b.enabled(AnswerTypes) {
+				bonus, cand.number, cand.counts = kindEvidence(q, info, questionTerms, units)
+				cand.prior += bonus
+			}
+			held := 0.0
+			if b.holdsKind(q, &cand) {
+				held = 1
+			}
+			cand.known, cand.wordnet, cand.vectors, cand.held = safeDiv(known, knownTotal), safeDiv(soft, total), safeDiv(near, total), held
+			cand.features = []float64{
+				cand.coverage,
+				cand.known,
+				safeDiv(own, total),
+				bonus,
+				held,
+				boolValue(instance),
+				1 / float64(rank+1),
+				float64(utf8.RuneCountInString(p.sentence(si))) / 100,
+				cand.prior,
+				b.contextCoverage(q, p, info),
+				cand.wordnet,
+				cand.vectors,
+				boolValue(strings.HasSuffix(strings.TrimSpace(p.sentence(si)), "?")),
+				proximity(units, len(p.sentence(si))),
+				boolValue(si == 0),
+				safeDiv(float64(len(units)), float64(len(q.concepts))),
+				novelty(info, questionTerms),
+			}
+			if b.enabled(AnswerTypes) {
+				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
+				cand.features = append(cand.features, b.rarity(q, info, questionTerms))
+			} else {
+				cand.features = append(cand.features, make([]float64, len(candidateFeatures)-len(cand.features))...)
+			}
+			cand.score = b.model.Candidate.Logit(cand.features)
+			out = append(out, cand)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+// candidateFeatures names the features of a candidate sentence, in the
+// order score gives them to the fitted model.
+var candidateFeatures = []string{
+	"coverage",       // share of the question's weight the sentence (or, less, its passage) carries
+	"known_coverage", // the same, of the concepts the articles or the lexicon know
+	"own_coverage",   // share carried by the sentence itself
+	"kind_evidence",  // evidence of the kind of answer asked for
+	"kind_held",      // holds an answer of the kind a kind demands
+	"instance",       // names a thing of the kind asked for
+	"passage_rank",   // 1/(rank of its passage in retrieval)
+	"length",         // hundreds of characters
+	"prior",          // the retrieval order: coverage plus kind evidence
+	"context",        // share of the message's other sentences' weight carried
+	"wordnet",        // share carried only by words WordNet gives for the question's
+	"vectors",        // share of the concepts it lacks, times the similarity of its nearest word
+	"interrogative",  // the sentence is itself a question (a heading: "What did Putin say?")
+	"proximity",      // how close together the question's concepts are in it
+	"first",          // the first sentence of its passage
+	"concept_share",  // share of the question's concepts it carries, unweighted
+	"novelty",        // share of its terms the question lacks: what it adds
+	// Evidence of each kind of answer, where the question asks for it.
+	"counted_number", // how many: a number next to what is counted
+	"number",         // how many: any number
+	"exact_date",     // when: a day of a month
+	"date",           // when: any time
+	"new_place",      // where: a place the question does not name
+	"new_name",       // who, what: a name the question does not name
+	"reason",         // why: a cause
+	"means",          // how: a means
+	"stance",         // yes/no: a denial or confirmation
+	"quotation",      // what did X say: quoted words
+	"speech",         // what did X say: reported speech
+	"rarity",         // where, who: how rare in the articles the place or name it adds is
+}
+
+// rarity is, for a where or who question, the idf of the rarest place or
+// name a sentence adds to the question, over the most an idf can be: a
+// specific answer ("Krasnogorsk") over a general one ("Moscow").
+func (b *Base) rarity(q question, info *sentenceInfo, questionTerms map[string]bool) float64 {
+	var set map[string]bool
+	switch q.kind {
+	case qWhere:
+		set = info.places
+	case qWho:
+		set = info.names
+	default:
+		return 0
+	}
+	var most float64
+	for t := range set {
+		if !questionTerms[t] && b.stats.df[t] > 0 {
+			most = max(most, b.stats.idf(t))
+		}
+	}
+	return most / b.stats.unseenIDF()
+}
+
+// contextCoverage is the share of the weight of the message's context
+// concepts that a sentence, or less its passage, carries.
+func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float64 {
+	var carried, total float64
+	for _, c := range q.context {
+		total += c.weight
+		switch {
+		case b.sentenceCarries(info, c):
+			carried += c.weight
+		case b.passageCarries(p, c):
+			carried += contextShare * c.weight
+		}
+	}
+	return safeDiv(carried, total)
+}
+
+// kindFeatures are the evidence of each kind of answer a sentence holds,
+// each counted only for questions of its kind.
+func kindFeatures(q question, info *sentenceInfo, questionTerms map[string]bool, counted *numberAt) []float64 {
+	is := func(kinds ...qtype) bool {
+		for _, k := range kinds {
+			if q.kind == k {
+				return true
+			}
+		}
+		return false
+	}
+	f := func(kind bool, evidence bool) float64 { return boolValue(kind && evidence) }
+	return []float64{
+		f(is(qHowMany), counted != nil),
+		f(is(qHowMany), len(info.numbers) > 0),
+		f(is(qWhen), info.exact),
+		f(is(qWhen), info.date),
+		f(is(qWhere), hasNew(info.places, questionTerms)),
+		f(is(qWho, qWhat), hasNew(info.names, questionTerms)),
+		f(is(qWhy), info.reason),
+		f(is(qHow), info.manner),
+		f(is(qYesNo), info.stance),
+		f(is(qQuote), info.quoted >= 30),
+		f(is(qQuote), info.speech),
+	}
+}
+
+// proximity is 1 less the share of the sentence that the question's
+// concepts it carries span: 1 when they stand together, 0 for one alone.
+func proximity(units []unit, length int) float64 {
+	if len(units) < 2 || length == 0 {
+		return 0
+	}
+	lo, hi := units[0].pos, units[0].pos
+	for _, u := range units[1:] {
+		lo, hi = min(lo, u.pos), max(hi, u.pos)
+	}
+	return 1 - float64(hi-lo)/float64(length)
+}
+
+// novelty is the share of a sentence's terms that the question lacks.
+func novelty(info *sentenceInfo, questionTerms map[string]bool) float64 {
+	n := 0
+	for t := range info.terms {
+		if !questionTerms[t] {
+			n++
+		}
+	}
+	return safeDiv(float64(n), float64(len(info.terms)))
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func boolValue(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// softCarries reports whether a sentence carries a word WordNet gives
+// for the concept's word, and notes where, for a number next to it.
+func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit) bool {
+	for _, alt := range c.soft {
+		if pos, ok := carries(info.terms, alt); ok {
+			*units = append(*units, unit{pos, ci})
+			return true
+		}
+	}
+	return false
+}
+
+// nearest is the similarity of the sentence word nearest in meaning to
+// word.
+func (b *Base) nearest(vecs map[string][]float32, word string, rows []int) float32 {
+	v := b.wordVector(vecs, word)
+	if v == nil {
+		return 0
+	}
+	var best float32
+	for _, r := range rows {
+		best = max(best, dot(v, b.space.rows[r]))
+	}
+	return best
+}
+
+func (b *Base) sentenceCarries(info *sentenceInfo, c concept) bool {
+	for _, alt := range c.alts {
+		if _, ok := carries(info.terms, alt); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Base) passageCarries(p *passage, c concept) bool {
+	for _, alt := range c.alts {
+		if _, ok := carries(p.terms, alt); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// answerable reports whether the best candidate answers the question: it
+// holds an answer of the kind asked for, where a kind demands one, and the
+// fitted model finds it likely enough to be right.
+func (b *Base) answerable(q question, cands []candidate) bool {
+	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(b.answerFeatures(q, cands)) >= b.model.Threshold
+}
+
+// answerFeatures names the features of the decision to answer, in the
+// order answerFeatures gives them to the fitted model.
+var answerFeatureNames = []string{
+	"top_score",       // the best candidate's log-odds
+	"margin",          // how far it is ahead of the next
+	"top_coverage",    // its coverage
+	"top_known",       // its coverage of known concepts
+	"top_kind_held",   // whether it holds an answer of the kind asked for
+	"unknown_english", // share of the question's concepts that are English words the articles lack
+	"unknown_other",   // share that are lower-case words neither the articles nor English know
+	"top_wordnet",     // the best candidate's share carried through WordNet
+	"top_vectors",     // its share carried through word vectors
+	"stranger",        // how far in meaning the English word the articles lack most is from any word they use
+	"unknown_names",   // share that are names the articles lack
+	"unseen_weight",   // share of the question's weight the articles never state
+	"concepts",        // 1/number of concepts
+	"foreign",         // asked in Russian or Ukrainian
+}
+
+// answerFeatures are what the decision to answer rests on: how good the
+// best candidate is, and what of the question the articles never state.
+func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
+	top := cands[0]
+	margin := 0.0
+	if len(cands) > 1 {
+		margin = top.score - cands[1].score
+	}
+	var english, other, names, unseen, total, stranger float64
+	for _, c := range q.concepts {
+		total += c.weight
+		switch c.origin {
+		case unknownWord:
+			if b.english(c.word) {
+				english++
+				stranger = max(stranger, 1-c.nearSim)
+			} else {
+				other++
+			}
+		case unknownName:
+			names++
+		}
+		if c.unseen {
+			unseen += c.weight
+		}
+	}
+	n := float64(len(q.concepts))
+	return []float64{
+		top.score, margin, top.coverage, top.known, top.held,
+		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+	}
+}
+
+// holdsKind reports whether the best sentence holds an answer of the kind
+// asked for, where a kind demands one: a how-many answer needs a number
+// that counts what was asked, a when answer a time. A sentence that only
+// shares the question's words ("crawl towards the exits" for "how many
+// exits") is no answer.
+func (b *Base) holdsKind(q question, best *candidate) bool {
+	demands := kindTable[q.kind].demands
+	if !b.enabled(AnswerTypes) || demands == nil {
+		return true
+	}
+	return demands(&b.passages[best.passage].info[best.sentence], best.number, q.language != "en")
+}
+
+// namesInstance reports whether a sentence names a thing of the kind the
+// question asks for that the question does not name itself: a date, a
+// place, or else a name.
+func namesInstance(kind qtype, info *sentenceInfo, questionTerms map[string]bool) bool {
+	return kindTable[kind].instance(info, questionTerms)
+}
+
+func hasNew(set, known map[string]bool) bool {
+	for t := range set {
+		if !known[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// kindEvidence scores how well a sentence holds the kind of answer the
+// question wants, beyond the question's own words. For a how-many
+// question it also returns the number that counts what was asked.
+func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []unit) (float64, *numberAt, int) {
+	switch q.kind {
+	case qHowMany:
+		if n, counts := countedNumber(info.numbers, units); n != nil {
+			return 0.3, n, counts
+		}
+		if len(info.numbers) > 0 {
+			return 0.1, nil, -1
+		}
+		return -0.1, nil, -1
+	case qWhen:
+		if info.exact {
+			return 0.35, nil, -1
+		}
+		if info.date {
+			return 0.15, nil, -1
+		}
+		return -0.1, nil, -1
+	case qWhere:
+		if hasNew(info.places, questionTerms) {
+			return 0.25, nil, -1
+		}
+	case qWho:
+		if hasNew(info.names, questionTerms) {
+			return 0.15, nil, -1
+		}
+	case qWhy:
+		if info.reason {
+			return 0.2, nil, -1
+		}
+	case qHow:
+		if info.manner {
+			return 0.1, nil, -1
+		}
+	case qYesNo:
+		if info.stance {
+			return 0.1, nil, -1
+		}
+	case qQuote:
+		switch {
+		case info.quoted >= 30:
+			return 0.15, nil, -1
+		case info.speech:
+			return 0.05, nil, -1
+		}
+	}
+	return 0, nil, -1
+}
+
+// countedNumber finds the number that counts the thing at one of units,
+// and which concept that is: just before it ("139 people were killed"),
+// or else just after it ("killing at least 40 people").
+func countedNumber(nums []numberAt, units []unit) (*numberAt, int) {
+	var best *numberAt
+	counts := -1
+	bestDist := math.MaxInt
+	for _, un := range units {
+		u := un.pos
+		for i := range nums {
+			n := &nums[i]
+			var d int
+			switch {
+			case n.end <= u && u-n.end <= 30:
+				d = u - n.end
+			case n.start >= u && n.start-u <= 30:
+				d = n.start - u + 15 // after the unit: a weaker reading
+			default:
+				continue
+			}
+			if d < bestDist {
+				best, bestDist, counts = n, d, un.concept
+			}
+		}
+	}
+	return best, counts
+}

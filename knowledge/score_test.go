@@ -1,0 +1,79 @@
+package knowledge
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"eventbot/knowledge/model"
+)
+
+// TestScoreFeatures checks that every candidate has the features the
+// model is fitted on, and that what the features say holds: the sentence
+// that carries every concept has full coverage, and a count next to what
+// was asked is found.
+func TestScoreFeatures(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(b.normalise("How many people were killed?"))
+	hits, err := b.retrieve(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := b.score(q, hits)
+	if len(cands) == 0 {
+		t.Fatal("no candidates")
+	}
+	counted := false
+	for _, c := range cands {
+		if len(c.features) != len(candidateFeatures) {
+			t.Fatalf("%d features, want %d", len(c.features), len(candidateFeatures))
+		}
+		if c.number != nil {
+			counted = true
+			s := b.passages[c.passage].sentence(c.sentence)
+			if !strings.Contains(s, c.number.text) {
+				t.Errorf("number %q not in its sentence %q", c.number.text, s)
+			}
+		}
+	}
+	if !counted {
+		t.Error("no candidate counts the killed")
+	}
+	if !strings.ContainsAny(b.passages[cands[0].passage].sentence(cands[0].sentence), "0123456789") {
+		t.Errorf("best sentence %q holds no number", b.passages[cands[0].passage].sentence(cands[0].sentence))
+	}
+}
+
+// TestScoreUsesModel checks that the order of candidates is the fitted
+// model's: weights that reward what a sentence adds to the question and
+// punish coverage put another sentence first than the fitted ones do.
+func TestScoreUsesModel(t *testing.T) {
+	fitted := bundledBase(t)
+	names, _ := FeatureNames()
+	w := make([]float64, len(names))
+	for i, n := range names {
+		switch n {
+		case "coverage", "own_coverage", "known_coverage", "prior":
+			w[i] = -1
+		}
+	}
+	one := make([]float64, len(names))
+	for i := range one {
+		one[i] = 1
+	}
+	contrary := bundledBaseWith(t, Options{Model: &model.Model{Candidate: model.Logistic{
+		Features: names, Mean: make([]float64, len(names)), Scale: one, Weights: w,
+	}}})
+	q := fitted.analyse(fitted.normalise("Where were the suspects detained?"))
+	hits, err := fitted.retrieve(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := fitted.score(q, hits)[0], contrary.score(q, hits)[0]
+	if a.passage == b.passage && a.sentence == b.sentence {
+		t.Error("the model's weights do not change which sentence is best")
+	}
+	if a.coverage < b.coverage {
+		t.Errorf("the fitted model's best covers %.2f, the contrary one's %.2f", a.coverage, b.coverage)
+	}
+}

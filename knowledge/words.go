@@ -1,0 +1,226 @@
+package knowledge
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"eventbot/knowledge/meaning"
+)
+
+// relations is what WordNet tells of English words (meaning.WordNet).
+type relations interface {
+	Has(word string) bool
+	Bases(word string) []string
+	Related(word string) []meaning.Relation
+}
+
+// vectors places English words in a space where words of like meaning
+// are near (meaning.Vectors).
+type vectors interface {
+	Has(word string) bool
+	Vector(word string) []float32
+}
+
+// maxSense is the least central WordNet sense through which a question
+// word stands for another: WordNet lists rare senses too ("go" for "die").
+const maxSense = 2
+
+// loadMeaning loads the word vectors and WordNet relations embedded in
+// package meaning.
+func (b *Base) loadMeaning() error {
+	v, err := meaning.LoadVectors()
+	if err != nil {
+		return fmt.Errorf("load word vectors: %w", err)
+	}
+	w, err := meaning.LoadWordNet()
+	if err != nil {
+		return fmt.Errorf("load WordNet: %w", err)
+	}
+	b.vectors, b.relations = v, w
+	return nil
+}
+
+// english reports whether a lower-case word is an English word: one the
+// word vectors know (the commonest 30,000 of their source, and the words
+// of the articles), or one WordNet knows that is not one edit or two from
+// a word of the articles. Such a word is not a misspelling of the
+// articles' words, whatever it is near ("catch", "watch"); but WordNet's
+// rules for inflections read "clamed" as a form of "clam", so a WordNet
+// word close to an article's ("claimed") is taken for a misspelling.
+func (b *Base) english(word string) bool {
+	if !b.enabled(Vectors) {
+		return false
+	}
+	if b.vectors.Has(word) {
+		return true
+	}
+	return b.enabled(WordNet) && b.relations.Has(word) && b.correct(word) == ""
+}
+
+// related returns the term sequences, as the articles have them, of the
+// words WordNet gives as the same lemma, a synonym or a derivation of word
+// in a central sense ("died" → "death", "caught" → "arrested"), other than
+// the word's own terms. WordNet's answers are remembered, up to
+// maxRemembered words: a lookup costs a fraction of a millisecond.
+func (b *Base) related(word string, own []string) [][]string {
+	if !b.enabled(WordNet) {
+		return nil
+	}
+	rels, ok := b.remembered.get(word)
+	if !ok {
+		rels = b.relations.Related(word)
+		b.remembered.put(word, rels)
+	}
+	var out [][]string
+	seen := map[string]bool{strings.Join(own, " "): true}
+	for _, r := range rels {
+		switch r.Kind {
+		case meaning.Same, meaning.Synonym, meaning.Derivation:
+		default:
+			continue
+		}
+		if r.Sense > maxSense {
+			continue
+		}
+		ts := b.terms(r.Word)
+		key := strings.Join(ts, " ")
+		if len(ts) == 0 || seen[key] {
+			continue
+		}
+		if _, ok := b.seqWeight(ts); !ok {
+			continue // the articles never use it
+		}
+		seen[key] = true
+		out = append(out, ts)
+	}
+	return out
+}
+
+// maxRemembered is how many words' WordNet relations a Base remembers.
+const maxRemembered = 50000
+
+// memo remembers WordNet's relations of words; safe for concurrent use.
+type memo struct {
+	mu    sync.Mutex
+	known map[string][]meaning.Relation
+}
+
+func (m *memo) get(word string) ([]meaning.Relation, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.known[word]
+	return r, ok
+}
+
+func (m *memo) put(word string, rels []meaning.Relation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.known == nil {
+		m.known = map[string][]meaning.Relation{}
+	}
+	if len(m.known) < maxRemembered {
+		m.known[word] = rels
+	}
+}
+
+// space holds the unit vectors of the event's articles' words, for
+// fast cosines against a question's words.
+type space struct {
+	index map[string]int // word → row
+	words []string
+	rows  [][]float32
+}
+
+// articleSpace builds the space of the event's articles' words (as
+// spelling counts them) that have vectors, in a fixed order.
+func (b *Base) articleSpace() space {
+	sp := space{index: map[string]int{}}
+	var ws []string
+	for w := range b.spelling {
+		if b.vectors.Has(w) {
+			ws = append(ws, w)
+		}
+	}
+	slices.Sort(ws)
+	for _, w := range ws {
+		sp.index[w] = len(sp.words)
+		sp.words = append(sp.words, w)
+		sp.rows = append(sp.rows, unitVector(b.vectors.Vector(w)))
+	}
+	return sp
+}
+
+// unitVector scales v to length 1 (nil stays nil).
+func unitVector(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		return nil
+	}
+	inv := float32(1 / math.Sqrt(n))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x * inv
+	}
+	return out
+}
+
+func dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// wordVector returns the unit vector of a question's word, nil when it
+// has none or vectors are off, cached for one question.
+func (b *Base) wordVector(cache map[string][]float32, word string) []float32 {
+	if !b.enabled(Vectors) {
+		return nil
+	}
+	v, ok := cache[word]
+	if !ok {
+		v = unitVector(b.vectors.Vector(word))
+		cache[word] = v
+	}
+	return v
+}
+
+// nearestArticleWord returns the word of the event's articles nearest in
+// meaning to word, and how near: a word the articles lack may still name
+// what they say ("kids", "children"), or a concept they never state
+// ("mourning").
+func (b *Base) nearestArticleWord(word string) (string, float32) {
+	v := b.wordVector(map[string][]float32{}, word)
+	if v == nil {
+		return "", 0
+	}
+	best, bestSim := "", float32(0)
+	for i, row := range b.space.rows {
+		if s := dot(v, row); s > bestSim {
+			best, bestSim = b.space.words[i], s
+		}
+	}
+	return best, bestSim
+}
+
+// bases returns the WordNet base forms of a single word of more than
+// three letters ("caught" → "catch"), other than itself.
+func (b *Base) bases(word string) []string {
+	if !b.enabled(WordNet) || strings.Contains(word, " ") || len(word) <= 3 {
+		return nil
+	}
+	var out []string
+	for _, base := range b.relations.Bases(word) {
+		if base != word {
+			out = append(out, base)
+		}
+	}
+	return out
+}
