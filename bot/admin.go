@@ -175,15 +175,15 @@ func (s *session) adminJob(ctx context.Context, msg *tgbotapi.Message, job func(
 		s.reply(ctx, msg, textDoc(adminBusy), true)
 		return
 	}
-	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
-	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
-		s.logger.Info("typing indicator not shown", "chat_id", msg.Chat.ID, "err", err)
-	}
+	s.typing(msg.Chat.ID)
 	// Free the work's share before the reply goes out (and if the job
 	// panics), so an admin who answers the reply at once is not told to
-	// wait.
+	// wait. One change at a time: each admin is told what their own
+	// change came to.
 	d := func() doc {
 		defer func() { <-s.adminWork }()
+		s.corpusMu.Lock()
+		defer s.corpusMu.Unlock()
 		return job(ctx, lib)
 	}()
 	s.reply(ctx, msg, d, true)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"eventbot/bot/store"
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -238,6 +239,7 @@ func TestPrivateQuestion(t *testing.T) {
 
 	id := srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
+	srv.WaitFor(t, "sendChatAction", 1) // beside the answer, not before it
 	r.stop(t)
 
 	msg := srv.Calls("sendMessage")[0]
@@ -301,6 +303,7 @@ func TestStartAndHelp(t *testing.T) {
 	srv.PushMessage(1, 1, "private", "/start")
 	srv.PushMessage(2, 2, "private", "/help")
 	calls := srv.WaitFor(t, "sendMessage", 2)
+	srv.WaitFor(t, "setMyCommands", 3) // beside the pipeline
 	r.stop(t)
 
 	want := "<b>Crocus City Hall attack · 22 March 2024</b>\n" +
@@ -492,14 +495,28 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	}
 }
 
+// TestServerErrorsRetriedWithBackoff: a reply that meets 5xx errors and
+// a dropped connection is sent again, after waits of 1, 2 and 4 seconds
+// on the outbox's clock, and arrives once.
 func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 500, Times: 2})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0}) // dropped connection
 	b := newTestBot(t, srv, newFakeKB())
+	clk := newFakeClock()
+	b.clock = clk
 	r := start(t, b)
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
+	last := clk.Now()
+	var waits []time.Duration
+	for i := range 3 {
+		srv.WaitFor(t, "sendMessage", i+1)
+		at, _ := clk.next(t, nil)
+		waits = append(waits, at.Sub(last))
+		last = at
+		clk.advanceTo(at)
+	}
 	srv.WaitFor(t, "sendMessage", 4)
 	r.stop(t)
 
@@ -511,9 +528,8 @@ func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	if want := []int{500, 500, -1, 200}; !slices.Equal(statuses, want) {
 		t.Errorf("sendMessage statuses %v, want %v", statuses, want)
 	}
-	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
-	if got := b.sleeps.all(); !slices.Equal(got, want) {
-		t.Errorf("waits %v, want %v", got, want)
+	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}; !slices.Equal(waits, want) {
+		t.Errorf("waits %v, want %v", waits, want)
 	}
 }
 
@@ -652,39 +668,42 @@ func TestShutdownLetsRepliesFinish(t *testing.T) {
 	}
 }
 
-func TestRestartConfirmsHandledUpdates(t *testing.T) {
+// TestRestartHandlesPendingUpdates: updates journaled but not handled
+// when the bot stops (one cut short by the grace period, one never
+// handed to a worker) are handled at the next start on the same store,
+// each answered once.
+func TestRestartHandlesPendingUpdates(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	kb := newFakeKB()
+	st := store.NewMemory()
 	blocked := srv.PushMessage(1, 1, "private", blockQuestion)
 	waiting := srv.PushMessage(2, 2, "private", claimQuestion)
 
 	// One worker: the first update blocks it, so the second is polled but
 	// never handed over. The grace period ends the first.
-	b := newTestBot(t, srv, kb, func(c *Config) { c.Workers = 1; c.ShutdownGrace = 50 * time.Millisecond })
+	b := newTestBot(t, srv, kb, func(c *Config) { c.Workers = 1; c.ShutdownGrace = 50 * time.Millisecond; c.Store = st })
 	r := start(t, b)
 	<-kb.started
 	r.stop(t)
-
-	polls := srv.Calls("getUpdates")
-	last := polls[len(polls)-1]
-	if last.Get("offset") != strconv.Itoa(blocked+1) || last.Get("limit") != "1" || last.Get("timeout") != "" {
-		t.Errorf("last getUpdates %v, want a confirmation: offset %d, limit 1, no timeout", last.Params, blocked+1)
+	if n := len(srv.Calls("sendMessage")); n != 0 {
+		t.Fatalf("%d replies before the restart, want none", n)
 	}
-	if got := srv.Pending(); !slices.Equal(got, []int{waiting}) {
-		t.Errorf("after shutdown, updates %v pending, want [%d]", got, waiting)
+	pending, _ := st.Pending(context.Background())
+	if len(pending) != 2 {
+		t.Errorf("journal holds %d pending updates, want 2", len(pending))
 	}
 
-	b2 := newTestBot(t, srv, kb)
+	close(kb.release)
+	b2 := newTestBot(t, srv, kb, func(c *Config) { c.Store = st })
 	r2 := start(t, b2)
-	srv.WaitFor(t, "sendMessage", 1)
+	calls := srv.WaitFor(t, "sendMessage", 2)
 	r2.stop(t)
 
-	calls := srv.Calls("sendMessage")
-	if len(calls) != 1 || calls[0].Get("chat_id") != "2" {
-		t.Errorf("replies %v, want one to chat 2", calls)
+	if len(calls) != 2 || len(replyTo(calls, srv.MessageID(blocked))) != 1 || len(replyTo(calls, srv.MessageID(waiting))) != 1 {
+		t.Errorf("replies %v, want one to each question", calls)
 	}
-	if got, want := kb.asked(), []string{blockQuestion, claimQuestion}; !slices.Equal(got, want) {
-		t.Errorf("knowledge base asked %q, want %q", got, want)
+	if p := srv.Pending(); len(p) != 0 {
+		t.Errorf("updates %v left unconfirmed", p)
 	}
 }
 
@@ -715,17 +734,23 @@ func TestTokenNeverLogged(t *testing.T) {
 	srv.Fail("sendChatAction", telegramtest.Failure{Code: 0, Times: 100})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0, Times: 100})
 	b := newTestBot(t, srv, newFakeKB())
+	clk := newFakeClock()
+	b.clock = clk
 	r := start(t, b)
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
-	srv.WaitFor(t, "sendMessage", 5)
+	srv.WaitFor(t, "sendMessage", 1)
+	at, _ := clk.next(t, nil)
+	clk.advanceTo(at)
+	srv.WaitFor(t, "sendMessage", 2)
+	srv.WaitFor(t, "setMyCommands", 3)
 	r.stop(t)
 
 	logs := b.logs.String()
 	if strings.Contains(logs, testToken) || strings.Contains(logs, "secretVALUE") {
 		t.Errorf("the token is in the logs:\n%s", logs)
 	}
-	if !strings.Contains(logs, "reply not sent") || !strings.Contains(logs, "/bot[token]/sendMessage") {
+	if !strings.Contains(logs, "send failed, will retry") || !strings.Contains(logs, "/bot[token]/sendMessage") {
 		t.Errorf("the failed call was not logged with its redacted URL:\n%s", logs)
 	}
 
@@ -767,7 +792,8 @@ func TestNewValidatesConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	if b.cfg.PollTimeout != 30 || b.cfg.Client.Timeout <= 30*time.Second || b.cfg.Workers <= 0 || b.cfg.ShutdownGrace <= 0 {
+	if b.cfg.PollTimeout != 30 || b.cfg.Client == nil || b.cfg.SendTimeout < time.Minute || b.cfg.Workers <= 0 ||
+		b.cfg.ShutdownGrace <= 0 || b.cfg.ShutdownGrace >= 5*time.Second || b.cfg.Store == nil {
 		t.Errorf("defaults not applied: %+v", b.cfg)
 	}
 }

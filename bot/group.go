@@ -32,7 +32,7 @@ func (s *session) group(ctx context.Context, msg *tgbotapi.Message) {
 		return
 	}
 	question, d, ok := s.groupRequest(msg)
-	if !ok || !s.admit(ctx, msg) {
+	if !ok || d == nil && !s.admit(ctx, msg) {
 		return
 	}
 	if d != nil {
@@ -175,7 +175,7 @@ func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, questi
 	}
 	data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang})
 	button := tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data)
-	s.replyWithKeyboard(msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
+	s.replyWithKeyboard(ctx, msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
 }
 
 // maxShortPassage bounds the passage a short answer quotes when the
@@ -323,23 +323,17 @@ func (x *expansions) len() int {
 
 // replyWithKeyboard queues d for msg's chat as HTML, in reply to msg and
 // with keyboard under it, like reply; d must fit one message.
-func (s *session) replyWithKeyboard(msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {
-	m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)))
-	m.ParseMode = tgbotapi.ModeHTML
-	m.DisableWebPagePreview = true
-	m.ReplyToMessageID = msg.MessageID
-	m.AllowSendingWithoutReply = true
-	m.ReplyMarkup = keyboard
-	s.out.send(msg.Chat.ID, msg.Chat.Type, m)
+func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, htmlMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)), msg.MessageID, &keyboard))
 }
 
 // edit queues an edit of the bot's message msg to d, as HTML, which also
 // removes its keyboard; d must fit one message. It waits for the edit
-// until ctx ends, and returns nil if the message already shows d.
+// until ctx ends, and returns nil if the message already shows d. The
+// edit is not kept in the store: the button press is handled again if
+// the bot stops before its update is committed.
 func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc) error {
-	e := tgbotapi.NewEditMessageText(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)))
-	e.ParseMode = tgbotapi.ModeHTML
-	e.DisableWebPagePreview = true
+	e := htmlEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), nil)
 	_, err := s.out.send(msg.Chat.ID, msg.Chat.Type, e).wait(ctx)
 	if isNotModified(err) {
 		return nil // pressed twice: the message shows it already

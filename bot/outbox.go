@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -117,9 +118,26 @@ func (realClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
 }
 
 // A poster makes one Bot API call that sends or edits a chat message.
-// It returns a 429 Too Many Requests as an error, without waiting.
+// It returns every failure, 429 Too Many Requests included, without
+// retrying: the outbox decides.
 type poster interface {
-	deliver(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error)
+	deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error)
+}
+
+// A ledger is where the outbox notes the messages kept in the store
+// (outMsg.stored) that it is done with: sent, or refused for good. A
+// message not noted is sent again after a restart. store.Store is one.
+type ledger interface {
+	Sent(ctx context.Context, seq uint64) error
+}
+
+// An outMsg is one chat message call: its method and parameters.
+type outMsg struct {
+	method string
+	params tgbotapi.Params
+	// stored is the message's store.Reply.Seq, or 0 if it is not kept
+	// in the store (the edit a button press makes).
+	stored uint64
 }
 
 const (
@@ -134,6 +152,16 @@ const (
 	// it has nothing to send to and whose bucket is full again, so that
 	// it holds only the chats active within the last sweep or two.
 	outboxSweep = time.Minute
+	// maxSendRetry is how long the outbox retries a message that fails
+	// for a while (5xx, network, garbage), from its first try.
+	maxSendRetry = 10 * time.Minute
+	// firstSendBackoff is the wait after a message's first transient
+	// failure; it doubles after each further one, up to maxSendBackoff.
+	firstSendBackoff = time.Second
+	maxSendBackoff   = time.Minute
+	// maxSendTimeouts is how many of a message's calls may time out:
+	// Telegram may have sent it, so one more try at most.
+	maxSendTimeouts = 2
 )
 
 // Errors a delivery ends with when the outbox doesn't try.
@@ -162,6 +190,7 @@ var (
 type outbox struct {
 	logger *slog.Logger
 	tg     poster
+	ledger ledger
 	clock  clock
 	limits Limits
 
@@ -199,11 +228,15 @@ type chatOut struct {
 
 // An outItem is one queued message: part part of delivery d.
 type outItem struct {
-	seq    uint64
-	method string
-	c      tgbotapi.Chattable
-	d      *delivery
-	part   int
+	seq  uint64
+	msg  outMsg
+	d    *delivery
+	part int
+	// first is when the message was first handed to a sender; tries and
+	// timeouts count its calls that failed for a while, and timed out.
+	first    time.Time
+	tries    int
+	timeouts int
 }
 
 type outJob struct {
@@ -260,10 +293,11 @@ func (d *delivery) done() <-chan struct{} { return d.finished }
 
 // newOutbox returns an outbox sending through tg at limits, which must
 // have their defaults applied. start starts it.
-func newOutbox(logger *slog.Logger, tg poster, clk clock, limits Limits) *outbox {
+func newOutbox(logger *slog.Logger, tg poster, l ledger, clk clock, limits Limits) *outbox {
 	return &outbox{
 		logger:  logger,
 		tg:      tg,
+		ledger:  l,
 		clock:   clk,
 		limits:  limits,
 		wake:    make(chan struct{}, 1),
@@ -284,7 +318,10 @@ func (o *outbox) start(ctx context.Context) {
 	for range outboxSenders {
 		o.wg.Go(func() {
 			for j := range o.jobs {
-				m, err := o.tg.deliver(o.ctx, j.item.method, j.item.c)
+				m, err := o.tg.deliver(o.ctx, j.item.msg.method, j.item.msg.params)
+				if err == nil {
+					o.settle(j.item.msg)
+				}
 				o.results <- outResult{j, m, err}
 			}
 		})
@@ -293,7 +330,8 @@ func (o *outbox) start(ctx context.Context) {
 
 // close stops taking messages and waits up to grace for those queued to
 // be sent. Then it gives up on the rest, cancelling the calls in flight,
-// and returns once every goroutine of the outbox has.
+// and returns once every goroutine of the outbox has. The messages kept
+// in the store that it gave up on stay there, for the next start.
 func (o *outbox) close(grace time.Duration) {
 	o.mu.Lock()
 	o.closed = true
@@ -316,6 +354,16 @@ func (o *outbox) close(grace time.Duration) {
 	o.wg.Wait()
 }
 
+// settle notes in the ledger that the outbox is done with m.
+func (o *outbox) settle(m outMsg) {
+	if m.stored == 0 {
+		return
+	}
+	if err := o.ledger.Sent(context.WithoutCancel(o.ctx), m.stored); err != nil {
+		o.logger.Error("reply not marked sent; a restart will send it again", "seq", m.stored, "err", err)
+	}
+}
+
 // poke wakes the dispatcher.
 func (o *outbox) poke() {
 	select {
@@ -326,14 +374,14 @@ func (o *outbox) poke() {
 
 // send queues c for chat chatID of type chatType and returns at once.
 // See outbox for the details.
-func (o *outbox) send(chatID int64, chatType string, c tgbotapi.Chattable) *delivery {
-	return o.sendAll(chatID, chatType, []tgbotapi.Chattable{c})
+func (o *outbox) send(chatID int64, chatType string, m outMsg) *delivery {
+	return o.sendAll(chatID, chatType, []outMsg{m})
 }
 
 // sendAll queues cs for chat chatID of type chatType, to be sent in
 // order, and returns at once. If one fails for good, those after it are
 // not sent. See outbox for the details.
-func (o *outbox) sendAll(chatID int64, chatType string, cs []tgbotapi.Chattable) *delivery {
+func (o *outbox) sendAll(chatID int64, chatType string, cs []outMsg) *delivery {
 	d := &delivery{finished: make(chan struct{}), sentAt: make([]time.Time, len(cs))}
 	if len(cs) == 0 {
 		d.ended = true
@@ -354,7 +402,7 @@ func (o *outbox) sendAll(chatID int64, chatType string, cs []tgbotapi.Chattable)
 	default:
 		for i, x := range cs {
 			o.seq++
-			c.queue = append(c.queue, &outItem{seq: o.seq, method: methodOf(x), c: x, d: d, part: i})
+			c.queue = append(c.queue, &outItem{seq: o.seq, msg: x, d: d, part: i})
 		}
 		o.pending[chatID] = c
 		o.queued += len(cs)
@@ -363,7 +411,12 @@ func (o *outbox) sendAll(chatID int64, chatType string, cs []tgbotapi.Chattable)
 	if err != nil {
 		d.ended, d.err = true, fmt.Errorf("send to chat %d: %w", chatID, err)
 		close(d.finished)
-		o.logger.Warn("reply not sent", "chat_id", chatID, "method", methodOf(cs[0]), "err", d.err)
+		o.logger.Warn("reply not sent", "chat_id", chatID, "method", cs[0].method, "err", d.err)
+		if !errors.Is(err, errOutboxClosed) {
+			for _, m := range cs {
+				o.settle(m)
+			}
+		}
 		return d
 	}
 	o.poke()
@@ -473,6 +526,9 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 		o.queued--
 		o.inflight++
 		it.d.sentAt[it.part] = now
+		if it.first.IsZero() {
+			it.first = now
+		}
 		o.jobs <- outJob{best, it} // never blocks: inflight < outboxSenders
 	}
 	return next, o.closed && o.queued == 0 && o.inflight == 0
@@ -480,22 +536,18 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 
 // finish records what a call came to. A 429 puts the message back at
 // the head of its chat's queue and pauses the chat for the retry_after
-// Telegram gave; any other error fails the message's delivery and drops
-// the parts after it.
+// Telegram gave; a transient failure (5xx, network, garbage) does the
+// same with a backoff, for up to maxSendRetry from the first try and
+// with at most one try more after a timeout. Other errors (400, 403)
+// fail the message's delivery and drop the parts after it, for good. A
+// call cut short by the outbox giving up leaves its message to the next
+// start.
 func (o *outbox) finish(r outResult) {
 	o.mu.Lock()
 	c, it, d := r.chat, r.item, r.item.d
 	c.busy = false
 	o.inflight--
-	if wait, ok := tooManyRequests(r.err); ok && !o.aborted {
-		c.paused = o.clock.Now().Add(wait)
-		c.queue = append([]*outItem{it}, c.queue...)
-		o.pending[c.id] = c
-		o.queued++
-		o.mu.Unlock()
-		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.method, "wait", wait)
-		return
-	}
+	now := o.clock.Now()
 	if r.err == nil {
 		if !d.ended { // else given up on meanwhile, and read by now
 			d.msgs = append(d.msgs, r.msg)
@@ -506,27 +558,75 @@ func (o *outbox) finish(r outResult) {
 		o.mu.Unlock()
 		return
 	}
+	if o.aborted {
+		d.endLocked(fmt.Errorf("send to chat %d: %w", c.id, errOutboxClosed))
+		o.mu.Unlock()
+		return
+	}
+	if wait, ok := tooManyRequests(r.err); ok {
+		o.requeueLocked(c, it, now.Add(wait))
+		o.mu.Unlock()
+		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.msg.method, "wait", wait)
+		return
+	}
+	_, transient := retryAfter(r.err)
+	if transient {
+		it.tries++
+		if timedOut(r.err) {
+			it.timeouts++
+		}
+		if it.timeouts < maxSendTimeouts && now.Sub(it.first) < maxSendRetry {
+			wait := min(firstSendBackoff<<min(it.tries-1, 16), maxSendBackoff)
+			o.requeueLocked(c, it, now.Add(wait))
+			o.mu.Unlock()
+			o.logger.Info("send failed, will retry", "chat_id", c.id, "method", it.msg.method, "tries", it.tries, "wait", wait, "err", r.err)
+			return
+		}
+	}
 	ended := d.endLocked(fmt.Errorf("send to chat %d: %w", c.id, r.err))
 	dropped := o.dropLocked(c, d)
 	o.mu.Unlock()
+	o.settle(it.msg)
+	for _, m := range dropped {
+		o.settle(m)
+	}
 	if ended {
-		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.method, "parts_dropped", dropped, "err", r.err)
+		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.msg.method, "parts_dropped", len(dropped),
+			"tries", it.tries+1, "err", r.err)
 	}
 }
 
-// dropLocked removes the parts of d still queued for c and returns how
-// many there were. o.mu is held.
-func (o *outbox) dropLocked(c *chatOut, d *delivery) int {
+// requeueLocked puts it back at the head of c's queue and pauses c
+// until at. o.mu is held.
+func (o *outbox) requeueLocked(c *chatOut, it *outItem, at time.Time) {
+	c.paused = at
+	c.queue = append([]*outItem{it}, c.queue...)
+	o.pending[c.id] = c
+	o.queued++
+}
+
+// timedOut reports whether err is a call that ran out of time: Telegram
+// may have done it.
+func timedOut(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// dropLocked removes the parts of d still queued for c and returns
+// them. o.mu is held.
+func (o *outbox) dropLocked(c *chatOut, d *delivery) []outMsg {
+	var dropped []outMsg
 	kept := c.queue[:0]
 	for _, it := range c.queue {
 		if it.d != d {
 			kept = append(kept, it)
+		} else {
+			dropped = append(dropped, it.msg)
 		}
 	}
 	clear(c.queue[len(kept):])
-	dropped := len(c.queue) - len(kept)
 	c.queue = kept
-	o.queued -= dropped
+	o.queued -= len(dropped)
 	if len(c.queue) == 0 {
 		c.queue = nil
 		delete(o.pending, c.id)
@@ -600,25 +700,4 @@ func tooManyRequests(err error) (time.Duration, bool) {
 		return 0, false
 	}
 	return max(time.Duration(apiErr.RetryAfter)*time.Second, time.Second), true
-}
-
-// methodOf names the Bot API method c calls, for logs and errors.
-func methodOf(c tgbotapi.Chattable) string {
-	switch c.(type) {
-	case tgbotapi.MessageConfig:
-		return "sendMessage"
-	case tgbotapi.EditMessageTextConfig:
-		return "editMessageText"
-	case tgbotapi.EditMessageReplyMarkupConfig:
-		return "editMessageReplyMarkup"
-	case tgbotapi.EditMessageCaptionConfig:
-		return "editMessageCaption"
-	case tgbotapi.DocumentConfig:
-		return "sendDocument"
-	case tgbotapi.PhotoConfig:
-		return "sendPhoto"
-	case tgbotapi.DeleteMessageConfig:
-		return "deleteMessage"
-	}
-	return fmt.Sprintf("%T", c)
 }

@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/store"
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -149,7 +150,7 @@ func newTestOutbox(tb testing.TB, p poster, clk clock, limits Limits) (*outbox, 
 		tb.Fatal(err)
 	}
 	logs := new(logBuffer)
-	o := newOutbox(slog.New(slog.NewTextHandler(logs, nil)), p, clk, limits)
+	o := newOutbox(slog.New(slog.NewTextHandler(logs, nil)), p, store.NewMemory(), clk, limits)
 	o.start(context.Background())
 	tb.Cleanup(func() { o.close(time.Second) })
 	return o, logs
@@ -190,9 +191,9 @@ func TestOutboxGroupFlood(t *testing.T) {
 
 	ds := make([]*delivery, n)
 	for i := range ds {
-		ds[i] = o.send(group, "supergroup", tgbotapi.NewMessage(group, fmt.Sprintf("message %d", i)))
+		ds[i] = o.send(group, "supergroup", htmlMessage(group, fmt.Sprintf("message %d", i), 0, nil))
 	}
-	private := o.send(42, "private", tgbotapi.NewMessage(42, "private"))
+	private := o.send(42, "private", htmlMessage(42, "private", 0, nil))
 	waitDone(t, private)
 	if _, err := private.wait(context.Background()); err != nil {
 		t.Errorf("private message: %v", err)
@@ -248,14 +249,14 @@ func TestOutboxRateLimitedChatWaits(t *testing.T) {
 	o, logs := newTestOutbox(t, newTestSender(t, srv, sl), clk, Limits{})
 	t0 := clk.Now()
 
-	group := o.send(-100200, "group", tgbotapi.NewMessage(-100200, "group message"))
+	group := o.send(-100200, "group", htmlMessage(-100200, "group message", 0, nil))
 	srv.WaitFor(t, "sendMessage", 1)
 	resume, _ := clk.next(t, nil)
 	if resume != t0.Add(5*time.Second) {
 		t.Errorf("the group waits until +%v, want the +5s Telegram asked for", resume.Sub(t0))
 	}
 
-	private := o.send(42, "private", tgbotapi.NewMessage(42, "private message"))
+	private := o.send(42, "private", htmlMessage(42, "private message", 0, nil))
 	waitDone(t, private)
 	if _, err := private.wait(context.Background()); err != nil || private.sentAt[0] != t0 {
 		t.Errorf("private message: sent at +%v, err %v; want at once", private.sentAt[0].Sub(t0), err)
@@ -300,16 +301,15 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	var last []*delivery
 	for i := range each {
 		for c := range chats {
-			d := o.send(int64(c+1), "private", tgbotapi.NewMessage(int64(c+1), fmt.Sprintf("%d", i)))
+			d := o.send(int64(c+1), "private", htmlMessage(int64(c+1), fmt.Sprintf("%d", i), 0, nil))
 			if i == each-1 {
 				last = append(last, d)
 			}
 		}
 	}
 	// A reply in three parts whose second is refused: the third is not sent.
-	bad := tgbotapi.NewMessage(99, "<b>unclosed")
-	bad.ParseMode = tgbotapi.ModeHTML
-	reply := o.sendAll(99, "private", []tgbotapi.Chattable{tgbotapi.NewMessage(99, "one"), bad, tgbotapi.NewMessage(99, "three")})
+	bad := htmlMessage(99, "<b>unclosed", 0, nil)
+	reply := o.sendAll(99, "private", []outMsg{htmlMessage(99, "one", 0, nil), bad, htmlMessage(99, "three", 0, nil)})
 	for _, d := range append(last, reply) {
 		waitDone(t, d)
 	}
@@ -348,13 +348,13 @@ func TestOutboxForgetsIdleChats(t *testing.T) {
 	clk := newFakeClock()
 	o, _ := newTestOutbox(t, nopPoster{}, clk, Limits{Global: Rate{Every: -1}})
 	for i := range 50 {
-		waitDone(t, o.send(int64(i+1), "private", tgbotapi.NewMessage(int64(i+1), "hi")))
+		waitDone(t, o.send(int64(i+1), "private", htmlMessage(int64(i+1), "hi", 0, nil)))
 	}
 	if n := o.len(); n != 50 {
 		t.Fatalf("outbox holds %d chats, want 50", n)
 	}
 	clk.advanceTo(clk.Now().Add(outboxSweep))
-	waitDone(t, o.send(1000, "group", tgbotapi.NewMessage(1000, "hi")))
+	waitDone(t, o.send(1000, "group", htmlMessage(1000, "hi", 0, nil)))
 	if n := o.len(); n != 1 {
 		t.Errorf("outbox holds %d chats after a minute idle, want only the one just used", n)
 	}
@@ -365,7 +365,7 @@ func TestOutboxForgetsIdleChats(t *testing.T) {
 func TestOutboxClosed(t *testing.T) {
 	o, logs := newTestOutbox(t, nopPoster{}, realClock{}, Limits{})
 	o.close(time.Second)
-	d := o.send(1, "private", tgbotapi.NewMessage(1, "late"))
+	d := o.send(1, "private", htmlMessage(1, "late", 0, nil))
 	if _, err := d.wait(context.Background()); err == nil || !strings.Contains(err.Error(), "outbox closed") {
 		t.Errorf("send after close: %v, want outbox closed", err)
 	}
@@ -383,13 +383,13 @@ func TestOutboxQueueBound(t *testing.T) {
 	o, _ := newTestOutbox(t, nopPoster{}, newFakeClock(), Limits{})
 	// The burst goes out; then the clock never moves, so nothing more does.
 	for range 3 {
-		waitDone(t, o.send(7, "private", tgbotapi.NewMessage(7, "hi")))
+		waitDone(t, o.send(7, "private", htmlMessage(7, "hi", 0, nil)))
 	}
 	var last *delivery
 	for range maxChatQueue {
-		last = o.send(7, "private", tgbotapi.NewMessage(7, "queued"))
+		last = o.send(7, "private", htmlMessage(7, "queued", 0, nil))
 	}
-	over := o.send(7, "private", tgbotapi.NewMessage(7, "one too many"))
+	over := o.send(7, "private", htmlMessage(7, "one too many", 0, nil))
 	waitDone(t, over)
 	if _, err := over.wait(context.Background()); err == nil || !strings.Contains(err.Error(), "too many messages queued") {
 		t.Errorf("message beyond the bound: %v, want too many messages queued", err)
@@ -572,7 +572,7 @@ func outboxGoroutines() string {
 // nopPoster sends nothing and succeeds at once.
 type nopPoster struct{}
 
-func (nopPoster) deliver(context.Context, string, tgbotapi.Chattable) (tgbotapi.Message, error) {
+func (nopPoster) deliver(context.Context, string, tgbotapi.Params) (tgbotapi.Message, error) {
 	return tgbotapi.Message{MessageID: 1}, nil
 }
 
@@ -597,7 +597,7 @@ func BenchmarkOutbox(b *testing.B) {
 				p = newTestSender(b, telegramtest.NewServer(b, testToken), new(sleeps))
 			}
 			o, _ := newTestOutbox(b, p, realClock{}, unlimited)
-			msg := tgbotapi.NewMessage(1, "hi")
+			msg := htmlMessage(1, "hi", 0, nil)
 			ds := make([]*delivery, 0, bc.chats)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

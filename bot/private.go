@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -15,10 +16,11 @@ import (
 func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 	p := phrasesFor(userLanguage(msg.From))
 	name, args, isCommand, mine := command(msg, s.me.UserName)
+	question := !isCommand && msg.Document == nil || name == "ask" && args != ""
 	switch {
 	case isCommand && !mine:
 		return // addressed to another bot
-	case !s.admit(ctx, msg):
+	case question && !s.admit(ctx, msg):
 		return // the user asks too fast
 	case msg.Document != nil:
 		s.document(ctx, msg)
@@ -86,15 +88,12 @@ func (s *session) answer(ctx context.Context, msg *tgbotapi.Message, question st
 // "typing" meanwhile. If that fails, it tells the user and returns false.
 func (s *session) lookup(ctx context.Context, msg *tgbotapi.Message, question string) (knowledge.Answer, bool) {
 	log := s.logger.With("chat_id", msg.Chat.ID, "message_id", msg.MessageID)
-	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
-	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
-		log.Info("typing indicator not shown", "err", err)
-	}
+	s.typing(msg.Chat.ID)
 	start := time.Now()
 	a, err := s.bot.kb.Answer(ctx, question)
 	if err != nil {
-		if ctx.Err() != nil {
-			log.Warn("question abandoned", "err", err)
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			log.Warn("question abandoned: the bot is stopping", "err", err)
 			return knowledge.Answer{}, false
 		}
 		log.Error("answer question", "err", err)
@@ -121,23 +120,19 @@ func answerLanguage(a knowledge.Answer, u *tgbotapi.User) string {
 
 // reply queues d for msg's chat as HTML, in as many messages as it
 // takes (paginate), and returns without waiting for them to go out; with
-// quote, the first one replies to msg. The outbox sends them in order
-// and logs a failure. ctx is not used for sending: the messages outlive
-// the handler.
+// quote, the first one replies to msg. They are sent in order once the
+// update is committed (see send), and a failure is logged.
 func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote bool) {
 	pages := paginate(d, maxMessageLen)
-	parts := make([]tgbotapi.Chattable, len(pages))
+	parts := make([]outMsg, len(pages))
 	for i, page := range pages {
-		m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(page))
-		m.ParseMode = tgbotapi.ModeHTML
-		m.DisableWebPagePreview = true
+		replyTo := 0
 		if quote && i == 0 {
-			m.ReplyToMessageID = msg.MessageID
-			m.AllowSendingWithoutReply = true
+			replyTo = msg.MessageID
 		}
-		parts[i] = m
+		parts[i] = htmlMessage(msg.Chat.ID, renderHTML(page), replyTo, nil)
 	}
-	s.out.sendAll(msg.Chat.ID, msg.Chat.Type, parts)
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, parts...)
 }
 
 // apologize tells the sender of msg that something went wrong, after a

@@ -30,6 +30,8 @@ type sender struct {
 	// the first transient failure, doubled after each further one.
 	attempts int
 	backoff  time.Duration
+	// sendTimeout bounds one call of deliver.
+	sendTimeout time.Duration
 
 	// api is the client connect made; its Client is replaced per call.
 	api *tgbotapi.BotAPI
@@ -68,21 +70,26 @@ func (s *sender) with(ctx context.Context) *tgbotapi.BotAPI {
 	return &api
 }
 
-// deliver calls a method that sends or edits a chat message, such as
-// sendMessage, editMessageText or sendDocument, for the outbox. It
+// deliver makes one call of a method that sends or edits a chat
+// message, such as sendMessage or editMessageText, for the outbox, with
+// params as built by the outbox's callers. It does not retry: the
+// outbox decides what to do with a failure (see outbox.finish). It
 // returns the Message, or a zero Message for a method that answers true
-// (editing an inline message). Unlike request, it returns a 429 Too Many
-// Requests at once: the outbox pauses that chat alone, rather than hold
-// up a sender while other chats wait.
-func (s *sender) deliver(ctx context.Context, method string, c tgbotapi.Chattable) (tgbotapi.Message, error) {
-	var resp *tgbotapi.APIResponse
-	err := s.retryCall(ctx, method, false, func(ctx context.Context) error {
-		var err error
-		resp, err = s.with(ctx).Request(c)
-		return err
-	})
+// (editing an inline message). The call is bounded by sendTimeout: long
+// enough that a slow Telegram is waited for rather than sent to twice.
+func (s *sender) deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
+	if s.sendTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.sendTimeout)
+		defer cancel()
+	}
+	resp, err := s.with(ctx).MakeRequest(method, params)
 	if err != nil {
-		return tgbotapi.Message{}, err
+		err = scrub(err, s.token)
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w after %w", ctx.Err(), err)
+		}
+		return tgbotapi.Message{}, fmt.Errorf("%s: %w", method, err)
 	}
 	var m tgbotapi.Message
 	if string(resp.Result) == "true" {
@@ -90,9 +97,20 @@ func (s *sender) deliver(ctx context.Context, method string, c tgbotapi.Chattabl
 	}
 	// Not retried: the message is sent already.
 	if err := json.Unmarshal(resp.Result, &m); err != nil {
-		return m, fmt.Errorf("%s: decode the message sent: %w", method, err)
+		s.logger.Warn("message sent, but its reply did not decode", "method", method, "err", err)
 	}
 	return m, nil
+}
+
+// once makes one call of a method that answers true, bounded by
+// timeout, for the calls that are best effort (sendChatAction).
+func (s *sender) once(ctx context.Context, method string, c tgbotapi.Chattable, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if _, err := s.with(ctx).Request(c); err != nil {
+		return fmt.Errorf("%s: %w", method, scrub(err, s.token))
+	}
+	return nil
 }
 
 // request calls any method and returns its raw response. It is for the

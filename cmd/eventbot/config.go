@@ -18,12 +18,17 @@ type config struct {
 	apiEndpoint string
 	adminIDs    []int64
 	corpusDir   string // empty: the bundled corpus
+	stateDB     string // the bot's journal, outbox and stats
 	logLevel    slog.Level
 }
 
 // defaultCorpusDir is used when CORPUS_DIR is unset and it exists;
 // otherwise the bundled corpus is served.
 const defaultCorpusDir = "corpus"
+
+// defaultStateDB is the state database of a Telegram bot when STATE_DB
+// is unset, in the working directory.
+const defaultStateDB = "eventbot.db"
 
 // lookupFunc finds an environment variable, like os.LookupEnv.
 type lookupFunc func(key string) (string, bool)
@@ -58,6 +63,10 @@ func loadConfig(env lookupFunc) (config, error) {
 	c := config{
 		token:       get("TELEGRAM_BOT_TOKEN"),
 		apiEndpoint: get("TELEGRAM_API_ENDPOINT"),
+		stateDB:     get("STATE_DB"),
+	}
+	if c.stateDB == "" {
+		c.stateDB = defaultStateDB
 	}
 	if c.apiEndpoint != "" && strings.Count(c.apiEndpoint, "%s") != 2 {
 		return config{}, errors.New("TELEGRAM_API_ENDPOINT: want a template with two %s, e.g. http://127.0.0.1:8081/bot%s/%s")

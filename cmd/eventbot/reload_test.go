@@ -120,6 +120,7 @@ func TestTelegramAdminReload(t *testing.T) {
 	dir := corpusCopy(t)
 	env := envOf(map[string]string{
 		"TELEGRAM_BOT_TOKEN":    token,
+		"STATE_DB":              filepath.Join(t.TempDir(), "state.db"),
 		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
 		"CORPUS_DIR":            dir,
 		"BOT_ADMIN_IDS":         "7",

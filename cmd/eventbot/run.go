@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"eventbot/bot"
+	"eventbot/bot/store"
 	"eventbot/corpus"
 	"eventbot/knowledge"
 )
@@ -68,7 +69,12 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 	if cfg.token == "" {
 		return bot.Terminal(ctx, logger, kb, stdin, stdout)
 	}
-	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb}, kb)
+	st, err := store.Open(cfg.stateDB)
+	if err != nil {
+		return fmt.Errorf("STATE_DB: %w", err)
+	}
+	defer st.Close()
+	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb, Store: st}, kb)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// stores returns each implementation, and a function that reopens it as
+// a restart would.
+func stores(t *testing.T) map[string]func() Store {
+	mem := NewMemory()
+	mem.keep = testKeep
+	path := filepath.Join(t.TempDir(), "state.db")
+	var open *Bolt
+	t.Cleanup(func() {
+		if open != nil {
+			open.Close()
+		}
+	})
+	return map[string]func() Store{
+		"memory": func() Store { return mem },
+		"bolt": func() Store {
+			if open != nil {
+				open.Close()
+			}
+			var err error
+			open, err = Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			open.keep = testKeep
+			return open
+		},
+	}
+}
+
+// testKeep replaces maxJournal in tests, so that they are quick.
+const testKeep = 50
+
+func ids(us []Update) []int {
+	var out []int
+	for _, u := range us {
+		out = append(out, u.ID)
+	}
+	return out
+}
+
+// TestContract checks the contract of Store on each implementation,
+// across a restart.
+func TestContract(t *testing.T) {
+	ctx := context.Background()
+	for name, reopen := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := reopen()
+			if off, err := s.Offset(ctx); err != nil || off != 0 {
+				t.Fatalf("Offset of a new store = %d, %v; want 0", off, err)
+			}
+			batch := []Update{{10, []byte(`{"update_id":10}`)}, {11, []byte(`{"update_id":11}`)}, {12, []byte(`{"update_id":12}`)}}
+			fresh, err := s.Journal(ctx, batch, 13)
+			if err != nil || !slices.Equal(ids(fresh), []int{10, 11, 12}) {
+				t.Fatalf("Journal = %v, %v; want all three new", ids(fresh), err)
+			}
+			// Delivered again: nothing new.
+			if fresh, _ := s.Journal(ctx, batch[1:], 13); len(fresh) != 0 {
+				t.Errorf("Journal of a delivery again = %v, want none new", ids(fresh))
+			}
+			replies, err := s.Handled(ctx, 11, []Reply{
+				{Update: 11, ChatID: 5, Method: "sendMessage", Params: map[string]string{"text": "a"}},
+				{Update: 11, ChatID: 5, Method: "sendMessage", Params: map[string]string{"text": "b"}},
+			})
+			if err != nil || len(replies) != 2 || replies[0].Seq == 0 || replies[1].Seq <= replies[0].Seq {
+				t.Fatalf("Handled = %+v, %v; want two replies with increasing Seq", replies, err)
+			}
+			if again, _ := s.Handled(ctx, 11, []Reply{{Update: 11}}); again != nil {
+				t.Errorf("Handled twice queued %v, want nothing", again)
+			}
+			if err := s.Sent(ctx, replies[0].Seq); err != nil {
+				t.Fatal(err)
+			}
+
+			s = reopen() // restart
+			if off, _ := s.Offset(ctx); off != 13 {
+				t.Errorf("Offset after restart = %d, want 13", off)
+			}
+			pending, err := s.Pending(ctx)
+			if err != nil || !slices.Equal(ids(pending), []int{10, 12}) {
+				t.Errorf("Pending after restart = %v, %v; want [10 12]", ids(pending), err)
+			}
+			if len(pending) == 2 && string(pending[1].Raw) != `{"update_id":12}` {
+				t.Errorf("Pending raw = %s", pending[1].Raw)
+			}
+			unsent, err := s.Unsent(ctx)
+			if err != nil || len(unsent) != 1 || unsent[0].Params["text"] != "b" || unsent[0].ChatID != 5 {
+				t.Errorf("Unsent after restart = %+v, %v; want reply b", unsent, err)
+			}
+			// Handled already and delivered again: still nothing new.
+			if fresh, _ := s.Journal(ctx, batch[1:2], 13); len(fresh) != 0 {
+				t.Errorf("Journal of a handled update again = %v, want none new", ids(fresh))
+			}
+			// The same id with other content: Telegram restarted its ids.
+			reused := Update{11, []byte(`{"update_id":11,"message":{}}`)}
+			if fresh, _ := s.Journal(ctx, []Update{reused}, 12); !slices.Equal(ids(fresh), []int{11}) {
+				t.Errorf("Journal of a reused id = %v, want it new", ids(fresh))
+			}
+			if off, _ := s.Offset(ctx); off != 12 {
+				t.Errorf("Offset = %d, want 12 as journaled", off)
+			}
+		})
+	}
+}
+
+// TestForget checks that the journal forgets the oldest handled updates
+// beyond what they keep, and only handled ones.
+func TestForget(t *testing.T) {
+	ctx := context.Background()
+	for name, reopen := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := reopen()
+			var batch []Update
+			for id := 1; id <= testKeep+5; id++ {
+				batch = append(batch, Update{id, []byte{byte(id)}})
+			}
+			if _, err := s.Journal(ctx, batch, testKeep+6); err != nil {
+				t.Fatal(err)
+			}
+			for id := 1; id <= testKeep+5; id++ {
+				if id == 2 {
+					continue // left pending
+				}
+				if _, err := s.Handled(ctx, id, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The oldest handled were forgotten: delivered again, they
+			// are new; the most recent are not.
+			fresh, _ := s.Journal(ctx, []Update{batch[0], batch[len(batch)-1]}, testKeep+6)
+			if !slices.Equal(ids(fresh), []int{1}) {
+				t.Errorf("Journal after forgetting = %v, want [1]", ids(fresh))
+			}
+			if p, _ := s.Pending(ctx); !slices.Equal(ids(p), []int{1, 2}) {
+				t.Errorf("Pending = %v, want [1 2]", ids(p))
+			}
+		})
+	}
+}
