@@ -846,3 +846,72 @@ func TestAdminWorkLeavesWorkersForQuestions(t *testing.T) {
 	mustContain(t, "the held reload's reply", visible(t, chatReplies(calls, adminID)[2]), "Corpus reloaded", "No article changed.")
 	mustContain(t, "the /add reply", e.say(t, adminID, "/add\n"+followUpArticle), "Added: "+followUpID)
 }
+
+// TestAdminBurstNotFloodLimited: 14 /add from an admin in a burst each
+// get a reply: admin commands are not counted against the question
+// flood limit.
+func TestAdminBurstNotFloodLimited(t *testing.T) {
+	e := newAdminEnv(t, nil, func(c *Config) { c.Flood = FloodLimit{Burst: 3, Every: time.Hour} })
+	const n = 14
+	for i := range n {
+		article := strings.Replace(followUpArticle, "id: "+followUpID, fmt.Sprintf("id: burst-%d", i), 1)
+		e.srv.PushMessage(adminID, adminID, "private", "/add\n"+article)
+	}
+	calls := e.srv.WaitUntil(t, "a reply to each /add", func(calls []telegramtest.Call) bool {
+		return len(chatReplies(calls, adminID)) >= n
+	})
+	added := 0
+	for _, c := range chatReplies(calls, adminID) {
+		text := visible(t, c)
+		switch {
+		case strings.HasPrefix(text, "Added: "):
+			added++
+		case text == adminBusy:
+		default:
+			t.Errorf("reply to an /add in a burst: %q", text)
+		}
+	}
+	if added == 0 {
+		t.Errorf("no article of the burst added")
+	}
+}
+
+// TestConcurrentReplaceTellsEachAdminTheTruth: two admins replace the
+// same article at once, eight times over; each is told that their own
+// article replaced the one before, and the file ends as the last one.
+func TestConcurrentReplaceTellsEachAdminTheTruth(t *testing.T) {
+	const otherAdmin = 502
+	e := newAdminEnv(t, nil, func(c *Config) { c.AdminIDs = []int64{adminID, otherAdmin} })
+	e.srv.AddChat(otherAdmin, "private")
+	const id = "isis-claim-us-confirms"
+	original, err := os.ReadFile(filepath.Join(e.dir, id+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(strings.TrimPrefix(string(original), "---\n"), "\n---\n")
+	for round := range 8 {
+		texts := map[int64]string{}
+		for _, admin := range []int64{adminID, otherAdmin} {
+			texts[admin] = fmt.Sprintf("---\n%s\n---\n\nRound %d: the ticket office was run by admin %d.\n", header, round, admin)
+		}
+		before := len(chatReplies(e.srv.Calls("sendMessage"), adminID))
+		for _, admin := range []int64{adminID, otherAdmin} {
+			e.srv.PushMessage(admin, admin, "private", "/add --replace\n"+texts[admin])
+		}
+		calls := e.srv.WaitUntil(t, "both replies", func(calls []telegramtest.Call) bool {
+			return len(chatReplies(calls, adminID)) > before && len(chatReplies(calls, otherAdmin)) > round
+		})
+		for _, admin := range []int64{adminID, otherAdmin} {
+			replies := chatReplies(calls, admin)
+			reply := visible(t, replies[len(replies)-1])
+			if reply == adminBusy {
+				continue
+			}
+			mustContain(t, fmt.Sprintf("round %d, admin %d", round, admin), reply, "Replaced: ", "Changed: "+id)
+		}
+		got, _ := os.ReadFile(filepath.Join(e.dir, id+".txt"))
+		if string(got) != strings.TrimSpace(texts[adminID])+"\n" && string(got) != strings.TrimSpace(texts[otherAdmin])+"\n" {
+			t.Errorf("round %d: the file holds %q, neither admin's article", round, got)
+		}
+	}
+}

@@ -560,6 +560,8 @@ func TestChatActionFailureNotFatal(t *testing.T) {
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
+	srv.WaitForDone(t, "sendChatAction", 1)
+	srv.WaitForDone(t, "setMyCommands", 3)
 	r.stop(t)
 
 	if msg := srv.Calls("sendMessage")[0]; msg.Status != 200 {

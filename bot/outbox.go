@@ -569,9 +569,9 @@ func (o *outbox) finish(r outResult) {
 		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.msg.method, "wait", wait)
 		return
 	}
+	it.tries++
 	_, transient := retryAfter(r.err)
 	if transient {
-		it.tries++
 		if timedOut(r.err) {
 			it.timeouts++
 		}
@@ -579,7 +579,7 @@ func (o *outbox) finish(r outResult) {
 			wait := min(firstSendBackoff<<min(it.tries-1, 16), maxSendBackoff)
 			o.requeueLocked(c, it, now.Add(wait))
 			o.mu.Unlock()
-			o.logger.Info("send failed, will retry", "chat_id", c.id, "method", it.msg.method, "tries", it.tries, "wait", wait, "err", r.err)
+			o.logger.Info("send failed, will retry", "chat_id", c.id, "method", it.msg.method, "tries", it.tries, "wait", wait, "failing_for", now.Sub(it.first), "err", r.err)
 			return
 		}
 	}
@@ -592,7 +592,7 @@ func (o *outbox) finish(r outResult) {
 	}
 	if ended {
 		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.msg.method, "parts_dropped", len(dropped),
-			"tries", it.tries+1, "err", r.err)
+			"tries", it.tries, "err", r.err)
 	}
 }
 

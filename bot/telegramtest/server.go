@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +65,7 @@ type Server struct {
 	downloads   []string      // file paths requested from the file endpoint
 	changed     chan struct{} // closed and replaced whenever anything happens
 	poll        chan struct{} // closed to end the current long poll with 409
+	restarted   bool          // RestartIDs was called
 
 	// allowed are the update types getUpdates delivers, as its last
 	// allowed_updates asked; nil means all.
@@ -74,6 +76,9 @@ type pendingUpdate struct {
 	id   int
 	kind string // "message", "inline_query", ...
 	raw  json.RawMessage
+	// stale marks an update pushed after RestartIDs: it is delivered
+	// whatever the offset, until an offset just above it confirms it.
+	stale bool
 }
 
 // updateKind returns the type of the update fields hold: its field other
@@ -176,6 +181,13 @@ type Failure struct {
 	RetryAfter int
 	// Times is how many calls in a row fail; zero means one.
 	Times int
+	// Delay, with Code zero, makes the calls slow rather than fail: each
+	// is done (a message is sent) at once, but its reply is held back
+	// for Delay, or until the client gives up or the server closes.
+	Delay time.Duration
+	// Hang makes the calls hang: nothing is done and no reply comes
+	// until the client gives up or the server closes.
+	Hang bool
 }
 
 // NewServer starts a fake Bot API server accepting token and closes it
@@ -292,6 +304,14 @@ func (s *Server) Fail(method string, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], &f)
+}
+
+// Heal forgets the failures queued by Fail and RateLimit: calls from
+// now on succeed. Calls hanging or held back already stay so.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.failures)
 }
 
 // RateLimit makes the next times calls of method fail with 429 Too Many
@@ -475,9 +495,21 @@ func (s *Server) PushRawUpdate(raw string) int {
 	if err != nil {
 		panic(fmt.Sprintf("telegramtest: PushRawUpdate: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{id, updateKind(fields), data})
+	s.pending = append(s.pending, pendingUpdate{id, updateKind(fields), data, s.restarted})
 	s.notifyLocked()
 	return id
+}
+
+// RestartIDs makes the updates pushed from now on take ids from next+1,
+// as Telegram may after a week without updates, typically below the
+// offset the bot confirms. Such updates are delivered whatever the
+// offset, and confirmed only by an offset above them and no higher than
+// the last id given out plus one.
+func (s *Server) RestartIDs(next int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdate = next
+	s.restarted = true
 }
 
 func (s *Server) pushLocked(u tgbotapi.Update) int {
@@ -491,7 +523,7 @@ func (s *Server) pushLocked(u tgbotapi.Update) int {
 	if err := json.Unmarshal(data, &fields); err != nil {
 		panic(fmt.Sprintf("telegramtest: decode update: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{u.UpdateID, updateKind(fields), data})
+	s.pending = append(s.pending, pendingUpdate{u.UpdateID, updateKind(fields), data, s.restarted})
 	s.history[u.UpdateID] = u
 	s.notifyLocked()
 	return u.UpdateID
@@ -636,6 +668,26 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, c, http.StatusUnauthorized, "Unauthorized", 0)
 	case err != nil:
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
+	case f != nil && f.Hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		s.setStatus(c, 499)
+	case f != nil && f.Code == 0 && f.Delay > 0:
+		rec := httptest.NewRecorder()
+		s.handle(rec, r, c)
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return // done, but the client never hears of it
+		case <-s.closed:
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
 	case f != nil && f.Code == 0:
 		s.drop(w, c)
 	case f != nil:
@@ -791,13 +843,12 @@ func (s *Server) dropUnwantedLocked() {
 // confirmLocked forgets the updates before offset, as Telegram does when
 // getUpdates is called with that offset.
 func (s *Server) confirmLocked(offset int) {
-	i := 0
-	for i < len(s.pending) && s.pending[i].id < offset {
-		i++
-	}
-	if i > 0 {
-		s.pending = slices.Delete(s.pending, 0, i)
-	}
+	s.pending = slices.DeleteFunc(s.pending, func(p pendingUpdate) bool {
+		if p.stale {
+			return p.id < offset && offset <= s.nextUpdate+1
+		}
+		return p.id < offset
+	})
 }
 
 func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
@@ -810,7 +861,7 @@ func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
 		return batch
 	}
 	for _, p := range s.pending {
-		if p.id >= offset && len(batch) < limit {
+		if (p.id >= offset || p.stale) && len(batch) < limit {
 			batch = append(batch, p.raw)
 		}
 	}

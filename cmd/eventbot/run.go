@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"eventbot/bot"
 	"eventbot/bot/store"
@@ -153,6 +154,18 @@ func ask(ctx context.Context, kb bot.Knowledge, args []string, stdin io.Reader, 
 		_, err = fmt.Fprintf(out, "> %s\n%s\n\n", q, bot.PlainText(a))
 		return err
 	}
+	tooLong := func(start string) error {
+		msg := fmt.Sprintf("question longer than %d bytes, skipped", maxQuestionBytes)
+		if *asJSON {
+			return enc.Encode(struct {
+				Question string `json:"question"`
+				Found    bool   `json:"found"`
+				Error    string `json:"error"`
+			}{truncateUTF8(start, 200), false, msg})
+		}
+		_, err := fmt.Fprintf(out, "> %s…\n(%s)\n\n", truncateUTF8(start, 200), msg)
+		return err
+	}
 	if fl.NArg() > 0 {
 		for _, q := range fl.Args() {
 			if err := answer(q); err != nil {
@@ -161,17 +174,64 @@ func ask(ctx context.Context, kb bot.Knowledge, args []string, stdin io.Reader, 
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if q := strings.TrimSpace(sc.Text()); q != "" {
+	lines := bufio.NewReader(stdin)
+	for {
+		line, whole, err := readLine(lines, maxQuestionBytes)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, fs.ErrClosed) {
+			return fmt.Errorf("read questions: %w", err)
+		}
+		q := strings.TrimSpace(line)
+		switch {
+		case !whole:
+			if err := tooLong(q); err != nil {
+				return err
+			}
+		case q != "":
 			if err := answer(q); err != nil {
 				return err
 			}
 		}
+		if err != nil {
+			return nil
+		}
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, fs.ErrClosed) {
-		return fmt.Errorf("read questions: %w", err)
+}
+
+// truncateUTF8 returns at most the first n bytes of s, cut at a rune.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return nil
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// maxQuestionBytes bounds a question read from standard input; a longer
+// line is answered with an error and skipped.
+const maxQuestionBytes = 64 << 10
+
+// readLine reads one line from r, without its line ending, keeping at
+// most max bytes of it: whole is false if it was longer (the rest is
+// read and dropped). err is io.EOF after the last line.
+func readLine(r *bufio.Reader, max int) (line string, whole bool, err error) {
+	var b []byte
+	whole = true
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if whole && len(b)+len(chunk) <= max+len("\r\n") {
+			b = append(b, chunk...)
+		} else {
+			whole = false
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line = strings.TrimRight(string(b), "\r\n")
+		if errors.Is(err, io.EOF) && (len(b) > 0 || !whole) {
+			return line, whole, nil // the last line has no line ending
+		}
+		return line, whole, err
+	}
 }
