@@ -376,9 +376,9 @@ func refused(err error) bool {
 	return errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound)
 }
 
-// route hands an update to its handler. A panic is logged and, for a
+// update hands an update to its handler. A panic is logged and, for a
 // message, answered with an apology; it never reaches the worker.
-func (s *session) route(ctx context.Context, u tgbotapi.Update) {
+func (s *session) update(ctx context.Context, u tgbotapi.Update) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.logger.Error("update handler panicked", "update_id", u.UpdateID, "panic", r, "stack", string(debug.Stack()))

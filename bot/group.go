@@ -31,67 +31,32 @@ func (s *session) group(ctx context.Context, msg *tgbotapi.Message) {
 		// admins write as a bot on behalf of the group (SenderChat).
 		return
 	}
-	question, d, ok := s.groupRequest(msg)
-	if !ok || d == nil && !s.admit(ctx, msg) {
+	r, ok := s.groupRequest(msg)
+	if !ok {
 		return
 	}
-	if d != nil {
-		s.reply(ctx, msg, d, true)
-		return
-	}
-	s.answerShort(ctx, msg, question)
+	s.respond(ctx, msg, r, s.route(ctx, r))
 }
 
 // groupRequest works out what a group message asks of the bot: a
-// question, or a fixed reply d. ok is false if the message is not for
-// the bot.
-func (s *session) groupRequest(msg *tgbotapi.Message) (question string, d doc, ok bool) {
-	p := phrasesFor(userLanguage(msg.From))
-	name, args, isCommand, mine := command(msg, s.me.UserName)
-	switch {
-	case isCommand && !mine:
-		return "", nil, false // addressed to another bot
-	case isCommand:
-		switch name {
-		case "ask":
-			if args == "" {
-				return "", textDoc(p.AskEmpty), true
-			}
-			return args, nil, true
-		case "start", "help":
-			return "", helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), true
-		case "sources":
-			return "", sourcesDoc(p, s.bot.kb.Sources()), true
-		case "reload", "add", "stats":
-			// Admin commands are for private chats (admin.go). Without
-			// @this_bot they may be another bot's.
-			switch {
-			case !strings.Contains(msg.CommandWithAt(), "@"):
-				return "", nil, false
-			case s.isAdmin(msg.From):
-				return "", textDoc(p.AdminPrivateOnly), true
-			}
-			s.logRefusal(msg, "/"+name)
-			return "", textDoc(p.AdminOnly), true
-		}
-		// An unknown command without @this_bot may be another bot's.
-		if strings.Contains(msg.CommandWithAt(), "@") {
-			return "", textDoc(p.UnknownCommand), true
-		}
-		return "", nil, false
+// command, or a question in a reply to one of its messages or in a
+// message that mentions it. ok is false if the message is not for the
+// bot.
+func (s *session) groupRequest(msg *tgbotapi.Message) (r request, ok bool) {
+	r, ok = s.requestOf(msg, inGroup)
+	if !ok || r.name != textRequest {
+		return r, ok
 	}
 	q, mentioned := stripMention(msg, s.me)
 	switch {
-	case s.repliesToMe(msg) && q == "":
-		return "", textDoc(p.TextOnly), true
 	case s.repliesToMe(msg):
-		return q, nil, true
 	case !mentioned:
-		return "", nil, false
+		return r, false
 	case q == "":
-		return "", textDoc(p.AskEmpty), true
+		r.name, r.addressed = "ask", true // "@bot" alone: how to ask
 	}
-	return q, nil, true
+	r.args = q
+	return r, true
 }
 
 // repliesToMe reports whether msg replies to one of the bot's messages.
@@ -159,13 +124,9 @@ func utf16Span(s string, off, n int) (start, end int, ok bool) {
 	return start, end, start >= 0 && end > start
 }
 
-// answerShort answers question in a group: the answer and its source,
+// answerShort sends a, the answer to msg in a group: the answer and its source,
 // with a button that expands the message to the full sourced answer.
-func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, question string) {
-	a, ok := s.lookup(ctx, msg, question)
-	if !ok {
-		return
-	}
+func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, a knowledge.Answer) {
 	lang := language(answerLanguage(a, msg.From))
 	p := phrasesFor(lang)
 	d, expandable := shortAnswerDoc(p, a)

@@ -66,7 +66,7 @@ func (s *session) handle(ctx context.Context, su store.Update) {
 	}
 	t := &turn{update: su.ID}
 	hctx, cancel := context.WithTimeout(context.WithValue(ctx, turnKey{}, t), updateTimeout)
-	s.route(hctx, u)
+	s.update(hctx, u)
 	cancel()
 	if ctx.Err() != nil {
 		s.logger.Info("update left for the next start", "update_id", su.ID)
