@@ -107,6 +107,7 @@ func (s *session) statsCommand(ctx context.Context, r request) response {
 func (s *session) reload(ctx context.Context, r request) response {
 	return s.adminJob(ctx, r, func(ctx context.Context, lib Library) doc {
 		ch, err := lib.Reload(ctx)
+		s.bot.cfg.Metrics.Reloaded(err)
 		if err != nil {
 			return s.reloadFailed(r.userID, err, lib)
 		}
@@ -305,6 +306,9 @@ func (s *session) addArticle(ctx context.Context, userID int64, lib Library, dat
 	}
 	log := s.logger.With("user_id", userID, "id", checked.ID, "replace", replace)
 	art, ch, err := lib.Add(ctx, data, replace)
+	if err == nil || art.ID != "" {
+		s.bot.cfg.Metrics.Reloaded(err) // the article was saved, and the corpus reloaded
+	}
 	switch {
 	case errors.Is(err, corpus.ErrExists):
 		return doc{{spans: []span{

@@ -27,9 +27,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"eventbot/bot/store"
 	"eventbot/knowledge"
@@ -67,6 +69,14 @@ type Config struct {
 	// nil means the admin corpus commands reply that they are
 	// unavailable.
 	Library Library
+	// WebhookURL, if set, makes Telegram push updates to the bot's
+	// webhook (Bot.Webhook, served at this address's path by the
+	// caller) instead of the bot polling; setWebhook is called at start.
+	// Without it, the bot polls, and deletes any webhook first.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram sends with each webhook
+	// request; required with WebhookURL: 1 to 256 of A-Z a-z 0-9 _ -.
+	WebhookSecret string
 	// Store keeps the journal of updates and the outbox of replies, so
 	// that nothing is lost across restarts (see package store). Nil means
 	// an in-memory store: nothing survives the process.
@@ -94,6 +104,9 @@ type Config struct {
 	// Flood bounds how fast one user may ask questions; zero fields take
 	// their defaults.
 	Flood FloodLimit
+	// Metrics counts what the bot does; nil means metrics kept in a
+	// registry of the bot's own, which nobody reads.
+	Metrics *Metrics
 }
 
 // Defaults for Config.
@@ -130,7 +143,18 @@ type Bot struct {
 	sleep func(context.Context, time.Duration) error
 	// clock times the outbox; tests replace it.
 	clock clock
+
+	// hook is the webhook's way into the session running, nil when
+	// none is.
+	hookMu sync.Mutex
+	hook   *hookTarget
+	// serving is set while Run serves updates.
+	serving atomic.Bool
 }
+
+// Serving reports whether Run is serving updates: connected, and
+// polling or taking them from the webhook.
+func (b *Bot) Serving() bool { return b.serving.Load() }
 
 // New returns a bot configured by cfg that answers from kb. It makes no
 // network calls: Run connects.
@@ -175,6 +199,12 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	}
 	if cfg.Store == nil {
 		cfg.Store = store.NewMemory()
+	}
+	if cfg.WebhookURL != "" && !validSecret(cfg.WebhookSecret) {
+		return nil, errors.New("new bot: a webhook needs a secret of 1 to 256 characters A-Z, a-z, 0-9, _ and -")
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(prometheus.NewRegistry())
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = defaultWorkers
@@ -233,6 +263,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		attempts:    5,
 		backoff:     500 * time.Millisecond,
 		sendTimeout: b.cfg.SendTimeout,
+		metrics:     b.cfg.Metrics,
 	}
 	me, err := tg.connect(ctx)
 	if ctx.Err() != nil {
@@ -308,6 +339,7 @@ func (s *session) setCommands(ctx context.Context) {
 // describes.
 func (s *session) serve(ctx context.Context) error {
 	s.out = newOutbox(s.logger, s.tg, s.store, s.bot.clock, s.bot.cfg.Limits)
+	s.out.metrics = s.bot.cfg.Metrics
 	s.out.start(ctx)
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -331,8 +363,17 @@ func (s *session) serve(ctx context.Context) error {
 	}
 	offset := 0
 	if err == nil {
+		s.bot.serving.Store(true)
+		err = s.resume(ctx, updates)
+	}
+	switch {
+	case err != nil, ctx.Err() != nil:
+	case s.bot.cfg.WebhookURL != "":
+		err = s.webhook(ctx, updates)
+	default:
 		offset, err = s.poll(ctx, updates)
 	}
+	s.bot.serving.Store(false)
 	close(updates)
 	stopping := time.Now()
 	s.bg.Go(func() { s.confirm(context.WithoutCancel(ctx), offset) })
@@ -345,6 +386,20 @@ func (s *session) serve(ctx context.Context) error {
 		return err
 	}
 	s.logger.Info("telegram bot stopped")
+	return nil
+}
+
+// resume hands the updates journaled but not handled by an earlier run
+// to out.
+func (s *session) resume(ctx context.Context, out chan<- store.Update) error {
+	pending, err := s.store.Pending(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("read the journal: %w", err)
+	}
+	if len(pending) > 0 {
+		s.logger.Info("handling the updates left by the last run", "updates", len(pending))
+	}
+	handOver(ctx, out, pending)
 	return nil
 }
 

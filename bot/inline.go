@@ -72,11 +72,13 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 	if utf8.RuneCountInString(query) < minInlineQuery {
 		return s.inlineExamples(ctx, q)
 	}
+	start := time.Now()
 	a, err := s.bot.kb.Answer(ctx, query)
 	if err != nil {
 		s.lookupFailed(ctx, q.ID, err)
 		return inlineFailure(phrasesFor(userLang))
 	}
+	s.bot.cfg.Metrics.question("inline", a.Found, time.Since(start).Seconds())
 	s.stats.record(askedInline, query, a)
 	_, known := phrasebook[a.Language]
 	p := phrasesFor(answerLanguage(a, q.From))

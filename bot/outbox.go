@@ -192,7 +192,9 @@ type outbox struct {
 	tg     poster
 	ledger ledger
 	clock  clock
-	limits Limits
+	// metrics shows how many messages are queued or in flight.
+	metrics *Metrics
+	limits  Limits
 
 	// ctx is the calls' context; cancel gives up on them.
 	ctx    context.Context
@@ -530,6 +532,9 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 			it.first = now
 		}
 		o.jobs <- outJob{best, it} // never blocks: inflight < outboxSenders
+	}
+	if o.metrics != nil {
+		o.metrics.outboxPending.Set(float64(o.queued + o.inflight))
 	}
 	return next, o.closed && o.queued == 0 && o.inflight == 0
 }

@@ -16,22 +16,18 @@ import (
 // a getUpdates call names, so the offset that confirms a batch is sent
 // only once the batch is journaled.
 
-// poll hands the updates journaled but not handled by an earlier run to
-// out, then long-polls getUpdates, journals each batch and hands the new
+// allowedUpdates are the update types the bot handles.
+var allowedUpdates = []string{"message", "inline_query", "callback_query"}
+
+// poll long-polls getUpdates, journals each batch and hands the new
 // updates to out, until ctx is done. It returns an error only if Telegram
 // refuses the bot or the store can't be read, and the offset journaled
 // last, which Telegram may not have been told yet (see confirm).
 func (s *session) poll(ctx context.Context, out chan<- store.Update) (offset int, err error) {
 	keep := context.WithoutCancel(ctx) // the store's work is not cut short
-	pending, err := s.store.Pending(keep)
-	if err != nil {
-		return 0, fmt.Errorf("read the journal: %w", err)
-	}
-	if len(pending) > 0 {
-		s.logger.Info("handling the updates left by the last run", "updates", len(pending))
-	}
-	if !handOver(ctx, out, pending) {
-		return 0, nil
+	if err := s.tg.once(ctx, "deleteWebhook", tgbotapi.DeleteWebhookConfig{}, callTimeout); err != nil && ctx.Err() == nil {
+		// Telegram refuses getUpdates while a webhook is set.
+		s.logger.Warn("webhook not deleted", "err", err)
 	}
 	offset, err = s.store.Offset(keep)
 	if err != nil {
@@ -136,10 +132,9 @@ func (s *session) getUpdates(ctx context.Context, offset int) ([]store.Update, e
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(s.bot.cfg.PollTimeout)*time.Second+callTimeout)
 	defer cancel()
 	resp, err := s.tg.request(ctx, "getUpdates", tgbotapi.UpdateConfig{
-		Offset:  offset,
-		Timeout: s.bot.cfg.PollTimeout,
-		// The update types handled.
-		AllowedUpdates: []string{"message", "inline_query", "callback_query"},
+		Offset:         offset,
+		Timeout:        s.bot.cfg.PollTimeout,
+		AllowedUpdates: allowedUpdates,
 	})
 	if err != nil {
 		return nil, err

@@ -85,11 +85,16 @@ func (s *session) lookup(ctx context.Context, r request, question string) (knowl
 		log.Error("answer question", "err", err)
 		return knowledge.Answer{}, response{doc: textDoc(phrasesFor(r.lang).Failed), quote: true}, false
 	}
-	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", time.Since(start))
-	where := askedPrivate
-	if r.scope == inGroup {
-		where = askedGroup
+	took := time.Since(start)
+	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", took)
+	where, kind := askedPrivate, "private"
+	switch r.scope {
+	case inGroup:
+		where, kind = askedGroup, "group"
+	case inTerminal:
+		kind = "terminal"
 	}
+	s.bot.cfg.Metrics.question(kind, a.Found, took.Seconds())
 	s.stats.record(where, question, a)
 	return a, response{}, true
 }

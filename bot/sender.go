@@ -32,6 +32,8 @@ type sender struct {
 	backoff  time.Duration
 	// sendTimeout bounds one call of deliver.
 	sendTimeout time.Duration
+	// metrics counts the failed calls.
+	metrics *Metrics
 
 	// api is the client connect made; its Client is replaced per call.
 	api *tgbotapi.BotAPI
@@ -86,6 +88,7 @@ func (s *sender) deliver(ctx context.Context, method string, params tgbotapi.Par
 	resp, err := s.with(ctx).MakeRequest(method, params)
 	if err != nil {
 		err = scrub(err, s.token)
+		s.metrics.telegramError(method, err)
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w after %w", ctx.Err(), err)
 		}
@@ -108,7 +111,11 @@ func (s *sender) once(ctx context.Context, method string, c tgbotapi.Chattable, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if _, err := s.with(ctx).Request(c); err != nil {
-		return fmt.Errorf("%s: %w", method, scrub(err, s.token))
+		err = scrub(err, s.token)
+		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			s.metrics.telegramError(method, err)
+		}
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
 }
@@ -148,11 +155,15 @@ func (s *sender) retryCall(ctx context.Context, method string, wait429 bool, cal
 		}
 		err = scrub(err, s.token)
 		if ctx.Err() != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				s.metrics.telegramError(method, err)
+			}
 			if !errors.Is(err, ctx.Err()) {
 				err = fmt.Errorf("%w after %w", ctx.Err(), err)
 			}
 			return fmt.Errorf("%s: %w", method, err)
 		}
+		s.metrics.telegramError(method, err)
 		wait, retryable := retryAfter(err)
 		if _, limited := tooManyRequests(err); limited && !wait429 {
 			retryable = false
@@ -198,6 +209,16 @@ func retryAfter(err error) (time.Duration, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// isDecodeError reports whether err is a reply that was not the JSON
+// expected.
+func isDecodeError(err error) bool {
+	var (
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
+	)
+	return errors.As(err, &syntax) || errors.As(err, &typeErr)
 }
 
 // sleep waits for d or until ctx ends.

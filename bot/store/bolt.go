@@ -92,6 +92,9 @@ func (s *Bolt) Journal(ctx context.Context, updates []Update, offset int) ([]Upd
 			}
 			fresh = append(fresh, u)
 		}
+		if offset < 0 {
+			return nil
+		}
 		return tx.Bucket(bucketMeta).Put(keyOffset, u64(uint64(int64(offset))))
 	})
 	if err != nil {

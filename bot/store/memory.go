@@ -51,7 +51,9 @@ func (m *Memory) Journal(ctx context.Context, updates []Update, offset int) ([]U
 		m.updates[u.ID] = &memUpdate{sum: sum, raw: slices.Clone(u.Raw)}
 		fresh = append(fresh, Update{ID: u.ID, Raw: slices.Clone(u.Raw)})
 	}
-	m.offset = offset
+	if offset >= 0 {
+		m.offset = offset
+	}
 	return fresh, nil
 }
 

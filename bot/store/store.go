@@ -57,7 +57,8 @@ type Store interface {
 	// new, in the order given: an update whose id is journaled already
 	// with the same content is a delivery again, and left out; one whose
 	// id is journaled with other content (Telegram restarted its ids)
-	// replaces the old entry and is new.
+	// replaces the old entry and is new. A negative offset leaves the
+	// offset as it is (updates from a webhook).
 	Journal(ctx context.Context, updates []Update, offset int) ([]Update, error)
 	// Pending returns the updates journaled and not yet handled, by id.
 	Pending(ctx context.Context) ([]Update, error)

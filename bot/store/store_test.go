@@ -107,6 +107,13 @@ func TestContract(t *testing.T) {
 			if off, _ := s.Offset(ctx); off != 12 {
 				t.Errorf("Offset = %d, want 12 as journaled", off)
 			}
+			// From a webhook: no offset.
+			if fresh, _ := s.Journal(ctx, []Update{{20, []byte(`{"update_id":20}`)}}, -1); !slices.Equal(ids(fresh), []int{20}) {
+				t.Errorf("Journal from a webhook = %v, want it new", ids(fresh))
+			}
+			if off, _ := s.Offset(ctx); off != 12 {
+				t.Errorf("Offset after a webhook update = %d, want 12 still", off)
+			}
 		})
 	}
 }

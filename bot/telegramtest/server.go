@@ -4,8 +4,12 @@
 // github.com/go-telegram-bot-api/telegram-bot-api/v5 to run against it
 // unchanged: point the client at Server.Endpoint. Tests push updates
 // (PushMessage, PushInlineQuery, ...), which the bot receives by long
-// polling getUpdates, and then wait for and inspect the calls the bot made
-// (WaitFor, Calls). Failures can be injected per method (Fail, RateLimit).
+// polling getUpdates or, once the bot calls setWebhook, as POSTs to its
+// webhook with the secret_token (WebhookStatuses), and then wait for and
+// inspect the calls the bot made (WaitFor, Calls). Failures can be
+// injected per method (Fail, RateLimit; Failure.Hang and Failure.Delay
+// for a network that hangs or answers late), and update ids restarted
+// below the offset (RestartIDs).
 // Files stored with AddFile are served by getFile and the file download
 // endpoint (FileURL), as documents sent to the bot are.
 //
@@ -18,6 +22,8 @@
 package telegramtest
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -66,6 +72,14 @@ type Server struct {
 	changed     chan struct{} // closed and replaced whenever anything happens
 	poll        chan struct{} // closed to end the current long poll with 409
 	restarted   bool          // RestartIDs was called
+	webhook     string        // the URL setWebhook set, "" when none
+	// webhookSecret is the secret_token setWebhook set; delivering
+	// reports whether deliver runs, and webhookStatuses are the HTTP
+	// statuses of its requests (0 for a network error).
+	webhookSecret   string
+	delivering      bool
+	webhookStatuses []int
+	deliveries      sync.WaitGroup
 
 	// allowed are the update types getUpdates delivers, as its last
 	// allowed_updates asked; nil means all.
@@ -218,7 +232,73 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		s.srv.Close()
+		s.deliveries.Wait()
 	})
+}
+
+// deliver POSTs the pending updates, oldest first, to the webhook while
+// one is set, as Telegram does: with the secret_token in the header
+// X-Telegram-Bot-Api-Secret-Token, and again until the bot answers 200.
+func (s *Server) deliver() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-s.closed
+		cancel()
+	}()
+	client := &http.Client{Timeout: WaitTimeout}
+	for {
+		s.mu.Lock()
+		if s.webhook == "" || ctx.Err() != nil {
+			s.delivering = false
+			s.mu.Unlock()
+			return
+		}
+		if len(s.pending) == 0 {
+			changed := s.changed
+			s.mu.Unlock()
+			select {
+			case <-changed:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		p, url, secret := s.pending[0], s.webhook, s.webhookSecret
+		s.mu.Unlock()
+
+		status := 0
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(p.raw))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+			if resp, err := client.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				status = resp.StatusCode
+			}
+		}
+		s.mu.Lock()
+		s.webhookStatuses = append(s.webhookStatuses, status)
+		if status == http.StatusOK {
+			s.pending = slices.DeleteFunc(s.pending, func(q pendingUpdate) bool { return q.id == p.id })
+		}
+		s.notifyLocked()
+		s.mu.Unlock()
+		if status != http.StatusOK {
+			select {
+			case <-time.After(20 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+	}
+}
+
+// WebhookStatuses returns the HTTP statuses the webhook answered the
+// server's deliveries with, in order; 0 stands for a network error.
+func (s *Server) WebhookStatuses() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.webhookStatuses)
 }
 
 // Endpoint returns the API endpoint template for tgbotapi clients:
@@ -715,6 +795,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 	case "getMe":
 		s.ok(w, c, s.Me())
 	case "getUpdates":
+		s.mu.Lock()
+		hooked := s.webhook != ""
+		s.mu.Unlock()
+		if hooked {
+			s.fail(w, c, http.StatusConflict, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 0)
+			return
+		}
 		s.getUpdates(w, r, c)
 	case "sendMessage":
 		s.sendMessage(w, c)
@@ -735,6 +822,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 	case "getFile":
 		s.getFile(w, c)
 	case "deleteWebhook":
+		s.mu.Lock()
+		s.webhook = ""
+		s.mu.Unlock()
+		s.ok(w, c, true)
+	case "setWebhook":
+		if c.Get("url") == "" {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook", 0)
+			return
+		}
+		s.mu.Lock()
+		s.webhook, s.webhookSecret = c.Get("url"), c.Get("secret_token")
+		start := !s.delivering
+		s.delivering = true
+		s.mu.Unlock()
+		if start {
+			s.deliveries.Go(s.deliver)
+		}
 		s.ok(w, c, true)
 	case "getWebhookInfo":
 		s.ok(w, c, tgbotapi.WebhookInfo{PendingUpdateCount: len(s.Pending())})

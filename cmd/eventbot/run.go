@@ -15,6 +15,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"eventbot/bot"
 	"eventbot/bot/store"
 	"eventbot/corpus"
@@ -57,15 +60,15 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 		return ask(ctx, kb, args, stdin, stdout, stderr)
 	}
 
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		reloadOnHangup(ctx, logger, kb, hangup)
-	}()
+	wg.Go(func() { reloadOnHangup(ctx, logger, kb, metrics, hangup) })
 
 	if cfg.token == "" {
 		return bot.Terminal(ctx, logger, kb, stdin, stdout)
@@ -75,16 +78,26 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 		return fmt.Errorf("STATE_DB: %w", err)
 	}
 	defer st.Close()
-	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb, Store: st}, kb)
+	b, err := bot.New(logger, bot.Config{
+		Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb, Store: st,
+		WebhookURL: cfg.webhookURL, WebhookSecret: cfg.webhookSecret, Metrics: metrics,
+	}, kb)
 	if err != nil {
 		return err
+	}
+	if cfg.listenAddr != "" {
+		stop, err := serveHTTP(ctx, logger, cfg, b, kb, reg)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return b.Run(ctx)
 }
 
 // reloadOnHangup reloads kb on each value from hangup until ctx is done,
 // and logs the result.
-func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live, hangup <-chan os.Signal) {
+func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live, metrics *bot.Metrics, hangup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -92,6 +105,7 @@ func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live
 		case <-hangup:
 		}
 		ch, err := kb.Reload(ctx)
+		metrics.Reloaded(err)
 		if err != nil {
 			for _, fe := range corpus.FileErrors(err) {
 				logger.Error("reload refused: bad article file", "file", fe.File, "reason", fe.Err)
