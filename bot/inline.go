@@ -79,7 +79,7 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 		return inlineFailure(phrasesFor(userLang))
 	}
 	s.bot.cfg.Metrics.question("inline", a.Found, time.Since(start).Seconds())
-	s.stats.record(askedInline, query, a)
+	s.recordQuestion(ctx, askedInline, query, a)
 	_, known := phrasebook[a.Language]
 	p := phrasesFor(answerLanguage(a, q.From))
 	cfg := tgbotapi.InlineConfig{

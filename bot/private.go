@@ -27,10 +27,15 @@ func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request, resp response) {
 	switch {
 	case resp.answer != nil && r.scope == inGroup:
-		s.answerShort(ctx, msg, *resp.answer)
+		s.answerShort(ctx, msg, r.args, *resp.answer)
 	case resp.answer != nil:
 		p := phrasesFor(answerLanguage(*resp.answer, msg.From))
-		s.reply(ctx, msg, fit(answerDoc(p, *resp.answer), maxMessageLen), resp.quote)
+		d := fit(answerDoc(p, *resp.answer), maxMessageLen)
+		if id := s.saveAnswer(ctx, r.args, *resp.answer); id != 0 {
+			s.replyWithKeyboard(ctx, msg, d, *voteKeyboard(id))
+			return
+		}
+		s.reply(ctx, msg, d, resp.quote)
 	case resp.doc != nil:
 		s.reply(ctx, msg, resp.doc, resp.quote)
 	}
@@ -95,7 +100,7 @@ func (s *session) lookup(ctx context.Context, r request, question string) (knowl
 		kind = "terminal"
 	}
 	s.bot.cfg.Metrics.question(kind, a.Found, took.Seconds())
-	s.stats.record(where, question, a)
+	s.recordQuestion(ctx, where, question, a)
 	return a, response{}, true
 }
 
