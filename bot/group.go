@@ -154,7 +154,11 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 		return textDoc(p.NotFound), false
 	}
 	first := a.Citations[0]
-	if answer := strings.TrimSpace(a.Text); answer != "" {
+	answer := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if answer == "" {
+		answer = strings.TrimSpace(a.Text)
+	}
+	if answer != "" {
 		if utf8.RuneCountInString(answer) > knowledge.MaxAnswerLen {
 			answer = truncate(answer, knowledge.MaxAnswerLen)
 		}

@@ -154,7 +154,10 @@ func inlineFailure(p *phrases) tgbotapi.InlineConfig {
 // further passage cited, as a sourced quotation.
 func answerResults(p *phrases, a knowledge.Answer) []any {
 	first := a.Citations[0]
-	title := strings.TrimSpace(a.Text)
+	title := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if title == "" {
+		title = strings.TrimSpace(a.Text)
+	}
 	if title == "" {
 		title = strings.TrimSpace(first.Passage)
 	}
