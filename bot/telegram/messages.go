@@ -1,17 +1,17 @@
-package bot
+package telegram
 
 import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // The chat messages the bot sends are built here as Bot API parameters,
-// so that the outbox can keep them in the store and send them after a
+// so that the Outbox can keep them in the store and send them after a
 // restart just as they were.
 
-// htmlMessage returns a sendMessage of html to chatID, without link
+// HTMLMessage returns a sendMessage of html to chatID, without link
 // previews; replyTo, if not 0, is the message it answers, and keyboard,
 // if not nil, goes under it.
-func htmlMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+func HTMLMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) Msg {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p["text"] = html
@@ -25,13 +25,13 @@ func htmlMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.Inli
 		// A keyboard always marshals.
 		_ = p.AddInterface("reply_markup", keyboard)
 	}
-	return outMsg{method: "sendMessage", params: p}
+	return Msg{Method: "sendMessage", Params: p}
 }
 
-// htmlEdit returns an editMessageText of the bot's message messageID in
+// HTMLEdit returns an editMessageText of the bot's message messageID in
 // chatID to html, which also removes its keyboard unless keyboard is
 // given.
-func htmlEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+func HTMLEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.InlineKeyboardMarkup) Msg {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p.AddNonZero("message_id", messageID)
@@ -41,5 +41,5 @@ func htmlEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.Inlin
 	if keyboard != nil {
 		_ = p.AddInterface("reply_markup", keyboard)
 	}
-	return outMsg{method: "editMessageText", params: p}
+	return Msg{Method: "editMessageText", Params: p}
 }
