@@ -2,16 +2,19 @@
 // about the Crocus City Hall attack (Krasnogorsk, 22 March 2024) from a
 // knowledge base of news articles, citing its sources.
 //
-// A Bot is one pipeline (Run): updates come from long polling (poll.go),
-// are journaled in the store before Telegram is told it may forget them
-// (journal.go), are handled concurrently by the handlers (private.go,
-// group.go, inline.go, admin.go), whose replies are queued in the store
-// with the update marked handled, and go out through the outbox
-// (outbox.go) and the sender (sender.go), which retry until Telegram has
+// A Bot is one pipeline (Run, spine in serve): updates come from long
+// polling (poll.go) or a webhook (webhook.go), are journaled in the store
+// before Telegram is told it may forget them (journal.go), are routed by
+// one command table (router.go) to the handlers (private.go, group.go,
+// inline.go, admin.go, feedback.go), whose replies are queued in the
+// store with the update marked handled, and go out through the outbox
+// and the client of package telegram, which retry until Telegram has
 // them. Nothing Telegram delivered is lost across a crash or restart: see
 // package store. Its admins reload and extend the corpus from a private
 // chat (admin.go).
-// Terminal offers the same conversation on a terminal. Both render answers
+//
+// Terminal offers the same conversation on a terminal, through the same
+// router. Both render answers
 // from one layout (render.go): HTML for Telegram, plain text for
 // terminals (PlainText).
 package bot

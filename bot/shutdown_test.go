@@ -13,17 +13,6 @@ import (
 	"eventbot/knowledge"
 )
 
-// chatCalls returns the calls to chat id.
-func chatCalls(calls []telegramtest.Call, id int64) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range calls {
-		if c.Int("chat_id") == id {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // TestLongReplySplit sends /sources for a corpus whose list runs to
 // several messages, one source with a title longer than a message:
 // every message is well-formed HTML of at most 4096 characters, pages
@@ -88,10 +77,10 @@ func TestBusyChatDoesNotBlockHandlers(t *testing.T) {
 	srv.PushMessage(43, 8, "private", "another chat")
 	srv.WaitFor(t, "sendMessage", 4)
 	calls := srv.Calls("sendMessage")
-	if n := len(chatCalls(calls, 42)); n != 3 {
+	if n := len(telegramtest.InChat(calls, 42)); n != 3 {
 		t.Errorf("chat 42 got %d replies on a frozen clock, want its burst of 3", n)
 	}
-	if n := len(chatCalls(calls, 43)); n != 1 {
+	if n := len(telegramtest.InChat(calls, 43)); n != 1 {
 		t.Errorf("chat 43 got %d replies, want 1", n)
 	}
 	r.cancel()
@@ -138,7 +127,7 @@ func TestShutdownDrainsOutbox(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 
-	calls := chatCalls(srv.Calls("sendMessage"), 42)
+	calls := telegramtest.InChat(srv.Calls("sendMessage"), 42)
 	if len(calls) != 6 {
 		t.Fatalf("%d replies, want 6", len(calls))
 	}

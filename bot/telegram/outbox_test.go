@@ -65,17 +65,6 @@ func waitDone(tb testing.TB, d *Delivery) {
 	}
 }
 
-// chatCalls returns the calls to chat id.
-func chatCalls(calls []telegramtest.Call, id int64) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range calls {
-		if c.Int("chat_id") == id {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // TestOutboxGroupFlood queues 150 messages to one group at Telegram's
 // limits, on a fake Clock: they arrive in order, none lost, never more
 // than 20 in a minute and not slower than that; and a private chat's
@@ -103,7 +92,7 @@ func TestOutboxGroupFlood(t *testing.T) {
 
 	clk.RunUntil(t, ds[n-1].Done())
 
-	calls := chatCalls(srv.Calls("sendMessage"), group)
+	calls := telegramtest.InChat(srv.Calls("sendMessage"), group)
 	if len(calls) != n {
 		t.Fatalf("%d messages reached the group, want %d", len(calls), n)
 	}
@@ -215,7 +204,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	calls := srv.Calls("sendMessage")
 	for c := range chats {
 		var got []string
-		for _, call := range chatCalls(calls, int64(c+1)) {
+		for _, call := range telegramtest.InChat(calls, int64(c+1)) {
 			got = append(got, call.Get("text"))
 		}
 		var want []string
@@ -227,7 +216,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, call := range chatCalls(calls, 99) {
+	for _, call := range telegramtest.InChat(calls, 99) {
 		got = append(got, fmt.Sprintf("%s %d", call.Get("text"), call.Status))
 	}
 	if want := []string{"one 200", "<b>unclosed 400"}; !slices.Equal(got, want) {
