@@ -20,6 +20,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/corpus"
 	"eventbot/knowledge"
 )
@@ -35,7 +36,7 @@ import (
 //   - A text file sent as a document (.txt, .md or .markdown, text/*, at
 //     most corpus.MaxFileSize) adds the article it holds; the caption
 //     --replace (or /add --replace) replaces.
-//   - /stats shows the corpus and the questions asked since the start,
+//   - /stats shows the corpus, the questions asked (kept in the store),
 //     with the most frequent recent ones the corpus did not answer.
 //
 // Anyone else who tries gets a short refusal in their language, and the
@@ -66,9 +67,6 @@ type Library interface {
 	Stats() knowledge.Stats
 }
 
-// adminCommands are the commands only admins may use.
-var adminCommands = map[string]bool{"reload": true, "add": true, "stats": true}
-
 // articleExts are the file name extensions of article uploads.
 var articleExts = map[string]bool{".txt": true, ".md": true, ".markdown": true}
 
@@ -90,103 +88,86 @@ const (
 	downloadError = "Sorry, the file could not be downloaded from Telegram; the log has the cause. Please send it again."
 )
 
-// isAdmin reports whether u is one of the bot's admins.
-func (s *session) isAdmin(u *tgbotapi.User) bool {
-	return u != nil && s.bot.admins[u.ID]
+// isAdmin reports whether user id is one of the bot's admins.
+func (s *session) isAdmin(id int64) bool {
+	return id != 0 && s.bot.admins[id]
 }
 
-// refuse tells a user who is not an admin that action is for admins, and
-// logs the attempt with the user's id (never their name).
-func (s *session) refuse(ctx context.Context, msg *tgbotapi.Message, action string) {
-	s.logRefusal(msg, action)
-	s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).AdminOnly), true)
+// logRefusal logs that r's user, not an admin, tried action: with their
+// user id, never their name.
+func (s *session) logRefusal(r request, action string) {
+	s.logger.Warn("admin action refused", "user_id", r.userID, "chat_id", r.chatID, "action", action)
 }
 
-func (s *session) logRefusal(msg *tgbotapi.Message, action string) {
-	var userID int64
-	if msg.From != nil {
-		userID = msg.From.ID
-	}
-	s.logger.Warn("admin action refused", "user_id", userID, "chat_id", msg.Chat.ID, "action", action)
+// statsCommand shows the statistics.
+func (s *session) statsCommand(ctx context.Context, r request) response {
+	return response{doc: append(s.statsDoc(), s.feedbackDoc(ctx)...)}
 }
 
-// admin handles an admin command, name, in a private chat.
-func (s *session) admin(ctx context.Context, msg *tgbotapi.Message, name, args string) {
-	if !s.isAdmin(msg.From) {
-		s.refuse(ctx, msg, "/"+name)
-		return
-	}
-	switch name {
-	case "stats":
-		s.reply(ctx, msg, s.statsDoc(), false)
-	case "reload":
-		s.adminJob(ctx, msg, func(ctx context.Context, lib Library) doc {
-			ch, err := lib.Reload(ctx)
-			if err != nil {
-				return s.reloadFailed(msg, err, lib)
-			}
-			s.logger.Info("corpus reloaded", "user_id", msg.From.ID, "documents", ch.After.Documents,
-				"added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "took", ch.Took)
-			return changeDoc(ch)
-		})
-	case "add":
-		text, replace := cutReplace(args)
-		if text == "" {
-			s.reply(ctx, msg, textDoc(addUsage), true)
-			return
+// reload reads the corpus again.
+func (s *session) reload(ctx context.Context, r request) response {
+	return s.adminJob(ctx, r, func(ctx context.Context, lib Library) doc {
+		ch, err := lib.Reload(ctx)
+		s.bot.cfg.Metrics.Reloaded(err)
+		if err != nil {
+			return s.reloadFailed(r.userID, err, lib)
 		}
-		s.adminJob(ctx, msg, func(ctx context.Context, lib Library) doc {
-			return s.addArticle(ctx, msg, lib, []byte(text+"\n"), replace)
-		})
-	}
-}
-
-// document handles a document sent in a private chat: an admin's
-// article upload.
-func (s *session) document(ctx context.Context, msg *tgbotapi.Message) {
-	if !s.isAdmin(msg.From) {
-		s.refuse(ctx, msg, "document")
-		return
-	}
-	replace := s.captionReplace(msg.Caption)
-	s.adminJob(ctx, msg, func(ctx context.Context, lib Library) doc {
-		data, problem := s.fetchArticle(ctx, msg.Document)
-		if problem != nil {
-			return problem
-		}
-		return s.addArticle(ctx, msg, lib, data, replace)
+		s.logger.Info("corpus reloaded", "user_id", r.userID, "documents", ch.After.Documents,
+			"added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "took", ch.Took)
+		return changeDoc(ch)
 	})
 }
 
-// adminJob runs job, which changes the corpus, and replies to msg with
-// the doc it returns. It replies that corpus management is unavailable
-// when the bot has no Library, and that the admin should try again later
-// when the corpus work in progress already holds its share of the
-// workers.
-func (s *session) adminJob(ctx context.Context, msg *tgbotapi.Message, job func(context.Context, Library) doc) {
+// add adds the article that follows the command.
+func (s *session) add(ctx context.Context, r request) response {
+	text, replace := cutReplace(r.args)
+	if text == "" {
+		return response{doc: textDoc(addUsage), quote: true}
+	}
+	return s.adminJob(ctx, r, func(ctx context.Context, lib Library) doc {
+		return s.addArticle(ctx, r.userID, lib, []byte(text+"\n"), replace)
+	})
+}
+
+// upload adds the article of a document sent in a private chat.
+func (s *session) upload(ctx context.Context, r request) response {
+	replace := s.captionReplace(r.msg.Caption)
+	return s.adminJob(ctx, r, func(ctx context.Context, lib Library) doc {
+		data, problem := s.fetchArticle(ctx, r.msg.Document)
+		if problem != nil {
+			return problem
+		}
+		return s.addArticle(ctx, r.userID, lib, data, replace)
+	})
+}
+
+// adminJob runs job, which changes the corpus, and returns the doc it
+// returns as the reply. It replies that corpus management is
+// unavailable when the bot has no Library, and that the admin should
+// try again later when the corpus work in progress already holds its
+// share of the workers.
+func (s *session) adminJob(ctx context.Context, r request, job func(context.Context, Library) doc) response {
 	lib := s.bot.cfg.Library
 	if lib == nil {
-		s.reply(ctx, msg, textDoc(adminUnavailable), true)
-		return
+		return response{doc: textDoc(adminUnavailable), quote: true}
 	}
 	select {
 	case s.adminWork <- struct{}{}:
 	default:
-		s.reply(ctx, msg, textDoc(adminBusy), true)
-		return
+		return response{doc: textDoc(adminBusy), quote: true}
 	}
-	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
-	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
-		s.logger.Info("typing indicator not shown", "chat_id", msg.Chat.ID, "err", err)
-	}
+	s.typing(r.chatID)
 	// Free the work's share before the reply goes out (and if the job
 	// panics), so an admin who answers the reply at once is not told to
-	// wait.
+	// wait. One change at a time: each admin is told what their own
+	// change came to.
 	d := func() doc {
 		defer func() { <-s.adminWork }()
+		s.corpusMu.Lock()
+		defer s.corpusMu.Unlock()
 		return job(ctx, lib)
 	}()
-	s.reply(ctx, msg, d, true)
+	return response{doc: d, quote: true}
 }
 
 // cutReplace removes a leading --replace from s, and reports whether
@@ -261,7 +242,7 @@ func (s *session) fetchArticle(ctx context.Context, d *tgbotapi.Document) ([]byt
 
 // getFile asks Telegram where to download a file.
 func (s *session) getFile(ctx context.Context, fileID string) (tgbotapi.File, error) {
-	resp, err := s.tg.request(ctx, "getFile", tgbotapi.FileConfig{FileID: fileID})
+	resp, err := s.tg.Request(ctx, "getFile", tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
 		return tgbotapi.File{}, err
 	}
@@ -283,11 +264,11 @@ func (s *session) download(ctx context.Context, filePath string) ([]byte, error)
 	token := s.bot.cfg.Token
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(s.bot.cfg.FileEndpoint, token, filePath), nil)
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	resp, err := s.bot.cfg.Client.Do(req)
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -298,7 +279,7 @@ func (s *session) download(ctx context.Context, filePath string) ([]byte, error)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, corpus.MaxFileSize+1))
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	if len(data) > corpus.MaxFileSize {
 		return nil, errTooLarge
@@ -309,7 +290,7 @@ func (s *session) download(ctx context.Context, filePath string) ([]byte, error)
 // addArticle validates data as an article file and adds it to lib,
 // replacing the article with the same id if replace. It returns the
 // reply: what was added and the reload's summary, or what is wrong.
-func (s *session) addArticle(ctx context.Context, msg *tgbotapi.Message, lib Library, data []byte, replace bool) doc {
+func (s *session) addArticle(ctx context.Context, userID int64, lib Library, data []byte, replace bool) doc {
 	if len(data) > corpus.MaxFileSize {
 		return tooLargeDoc(int64(len(data)))
 	}
@@ -324,8 +305,11 @@ func (s *session) addArticle(ctx context.Context, msg *tgbotapi.Message, lib Lib
 			{spans: []span{text("Nothing was changed. The format of article files is described in corpus/README.md.")}},
 		}
 	}
-	log := s.logger.With("user_id", msg.From.ID, "id", checked.ID, "replace", replace)
+	log := s.logger.With("user_id", userID, "id", checked.ID, "replace", replace)
 	art, ch, err := lib.Add(ctx, data, replace)
+	if err == nil || art.ID != "" {
+		s.bot.cfg.Metrics.Reloaded(err) // the article was saved, and the corpus reloaded
+	}
 	switch {
 	case errors.Is(err, corpus.ErrExists):
 		return doc{{spans: []span{
@@ -342,7 +326,7 @@ func (s *session) addArticle(ctx context.Context, msg *tgbotapi.Message, lib Lib
 	case err != nil:
 		log.Warn("article saved, reload refused", "err", err)
 		d := doc{articleLine("Saved", art)}
-		return append(d, s.reloadFailed(msg, err, lib)...)
+		return append(d, s.reloadFailed(userID, err, lib)...)
 	}
 	log.Info("article added", "documents", ch.After.Documents)
 	verb := "Added"
@@ -382,18 +366,18 @@ func tooLargeDoc(size int64) doc {
 // reloadFailed logs a failed reload and returns the reply: each bad
 // file and its reason, and that the bot keeps serving the current
 // corpus.
-func (s *session) reloadFailed(msg *tgbotapi.Message, err error, lib Library) doc {
+func (s *session) reloadFailed(userID int64, err error, lib Library) doc {
 	serving := fmt.Sprintf("The bot keeps serving the current corpus (%s).", phrasesFor(defaultLanguage).Articles(lib.Stats().Documents))
 	bad := corpus.FileErrors(err)
 	if len(bad) == 0 {
-		s.logger.Error("reload corpus", "user_id", msg.From.ID, "err", err)
+		s.logger.Error("reload corpus", "user_id", userID, "err", err)
 		return doc{
 			{spans: []span{text("The reload failed; the log has the cause.")}},
 			{spans: []span{text(serving)}, tight: true},
 		}
 	}
 	for _, fe := range bad {
-		s.logger.Warn("reload refused: bad article file", "user_id", msg.From.ID, "file", fe.File, "reason", fe.Err)
+		s.logger.Warn("reload refused: bad article file", "user_id", userID, "file", fe.File, "reason", fe.Err)
 	}
 	files := "1 bad file"
 	if len(bad) > 1 {
@@ -485,7 +469,7 @@ func (s *session) statsDoc() doc {
 	d := doc{
 		{spans: []span{{bold, "Statistics"}}},
 		{spans: []span{text(corpusLine)}},
-		{spans: []span{text(fmt.Sprintf("Questions answered since the start: %d (%d in private chats, %d in groups, %d inline — inline queries count as typed).",
+		{spans: []span{text(fmt.Sprintf("Questions answered: %d (%d in private chats, %d in groups, %d inline — inline queries count as typed).",
 			total, snap.answered[askedPrivate], snap.answered[askedGroup], snap.answered[askedInline]))}},
 	}
 	notFound := fmt.Sprintf("Not found in the articles: %d", snap.notFound)
@@ -542,7 +526,7 @@ func (s *session) setAdminCommands(ctx context.Context) {
 			if lang != defaultLanguage {
 				cfg.LanguageCode = lang
 			}
-			if _, err := s.tg.request(ctx, "setMyCommands", cfg); err != nil {
+			if _, err := s.tg.Request(ctx, "setMyCommands", cfg); err != nil {
 				s.logger.Info("admin commands not registered", "admin_id", id, "err", err)
 				break // the other languages would fail alike
 			}

@@ -656,7 +656,7 @@ func TestAdminWithoutWritableCorpus(t *testing.T) {
 func TestAdminStats(t *testing.T) {
 	e := newAdminEnv(t, nil)
 	mustContain(t, "/stats before any question", e.say(t, adminID, "/stats"),
-		"Questions answered since the start: 0", "No unanswered questions yet.")
+		"Questions answered: 0", "No unanswered questions yet.")
 
 	private := map[int64]string{
 		1001: "Who claimed responsibility for the attack?",
@@ -685,7 +685,7 @@ func TestAdminStats(t *testing.T) {
 	reply := e.say(t, adminID, "/stats")
 	mustContain(t, "/stats", reply,
 		fmt.Sprintf("Corpus: %d articles, %d passages, %s of indexed text.", st.Documents, st.Passages, humanBytes(st.TextBytes)),
-		"Questions answered since the start: 7 (5 in private chats, 1 in groups, 1 inline",
+		"Questions answered: 7 (5 in private chats, 1 in groups, 1 inline",
 		"Not found in the articles: 6 (86%).",
 		"Most frequent unanswered questions (of the last 6):\n"+
 			"1. what is the capital of france — 4×\n"+
@@ -735,7 +735,7 @@ func TestAdminCommandMenu(t *testing.T) {
 
 	// The bot serves on, and the absent admin is an admin all the same.
 	mustContain(t, "an answer", e.say(t, strangerID, amaqQuestion), "Amaq")
-	mustContain(t, "/stats of the absent admin", e.say(t, absent, "/stats"), "Questions answered since the start: 1")
+	mustContain(t, "/stats of the absent admin", e.say(t, absent, "/stats"), "Questions answered: 1")
 	// The menus are set before the bot serves: the failure is logged by now.
 	mustContain(t, "the logs", e.bot.logs.String(), "admin commands not registered", "admin_id=502", "chat not found")
 	if n := len(e.srv.Calls("setMyCommands")); n != 7 {
@@ -818,31 +818,112 @@ func TestCutReplace(t *testing.T) {
 }
 
 func TestAdminWorkLeavesWorkersForQuestions(t *testing.T) {
+	const otherAdmin = 502
 	gate, release := newGate(t)
 	// Two workers: the corpus work may hold one of them.
 	e := newAdminEnv(t, func(d corpus.Dir) corpus.Store {
 		gate.Dir = d
 		return gate
-	}, func(c *Config) { c.Workers = 2 })
+	}, func(c *Config) { c.Workers = 2; c.AdminIDs = []int64{adminID, otherAdmin} })
+	e.srv.AddChat(otherAdmin, "private")
 	e.holdReload(t, gate)
 
-	// While the reload is held up, more corpus work is asked to wait,
-	// and questions are answered on the other worker.
-	if got := e.say(t, adminID, "/add\n"+followUpArticle); got != adminBusy {
+	// While the reload is held up, another admin's corpus work is asked
+	// to wait, and questions and /stats are answered on the other worker.
+	if got := e.say(t, otherAdmin, "/add\n"+followUpArticle); got != adminBusy {
 		t.Errorf("/add during a reload: %q, want %q", got, adminBusy)
 	}
 	mustContain(t, "an answer during the reload", e.say(t, strangerID, amaqQuestion), "Amaq")
-	mustContain(t, "/stats during the reload", e.say(t, adminID, "/stats"), "Questions answered since the start: 1")
+	mustContain(t, "/stats during the reload", e.say(t, otherAdmin, "/stats"), "Questions answered: 1")
 	if _, err := os.Stat(filepath.Join(e.dir, followUpFile)); err == nil {
 		t.Errorf("the refused /add wrote %s", followUpFile)
 	}
+	// The reloading admin's own next command waits its turn behind the
+	// reload: one chat's updates are handled in order.
+	e.srv.PushMessage(adminID, adminID, "private", "/add\n"+followUpArticle)
 
-	// Released, the reload replies (after the busy notice and the
-	// statistics), and corpus work is taken again.
+	// Released, the reload replies, then the /add queued behind it.
 	release()
-	calls := e.srv.WaitUntil(t, "the reload's reply", func(calls []telegramtest.Call) bool {
-		return len(chatReplies(calls, adminID)) == 3
+	calls := e.srv.WaitUntil(t, "the reload's and the /add's replies", func(calls []telegramtest.Call) bool {
+		return len(chatReplies(calls, adminID)) == 2
 	})
-	mustContain(t, "the held reload's reply", visible(t, chatReplies(calls, adminID)[2]), "Corpus reloaded", "No article changed.")
-	mustContain(t, "the /add reply", e.say(t, adminID, "/add\n"+followUpArticle), "Added: "+followUpID)
+	mustContain(t, "the held reload's reply", visible(t, chatReplies(calls, adminID)[0]), "Corpus reloaded", "No article changed.")
+	mustContain(t, "the /add reply", visible(t, chatReplies(calls, adminID)[1]), "Added: "+followUpID)
+}
+
+// TestAdminBurstNotFloodLimited: 14 /add from an admin in a burst each
+// add their article: admin commands are not counted against the
+// question flood limit, and one chat's updates are handled in turn.
+func TestAdminBurstNotFloodLimited(t *testing.T) {
+	e := newAdminEnv(t, nil, func(c *Config) { c.Flood = FloodLimit{Burst: 3, Every: time.Hour} })
+	const n = 14
+	for i := range n {
+		article := strings.Replace(followUpArticle, "id: "+followUpID, fmt.Sprintf("id: burst-%d", i), 1)
+		e.srv.PushMessage(adminID, adminID, "private", "/add\n"+article)
+	}
+	// One chat's updates are handled in order, one at a time: 14 reloads
+	// may take longer than telegramtest.WaitTimeout under -race.
+	start := time.Now()
+	for len(chatReplies(e.srv.Calls("sendMessage"), adminID)) < n {
+		if time.Since(start) > time.Minute {
+			t.Fatalf("%d replies to %d /add within a minute", len(chatReplies(e.srv.Calls("sendMessage"), adminID)), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("%d /add answered in %v", n, time.Since(start))
+	calls := e.srv.Calls("sendMessage")
+	added := 0
+	for _, c := range chatReplies(calls, adminID) {
+		text := visible(t, c)
+		switch {
+		case strings.HasPrefix(text, "Added: "):
+			added++
+		case text == adminBusy:
+		default:
+			t.Errorf("reply to an /add in a burst: %q", text)
+		}
+	}
+	if added != n {
+		t.Errorf("%d articles of the burst added, want all %d: one chat's updates are handled in turn", added, n)
+	}
+}
+
+// TestConcurrentReplaceTellsEachAdminTheTruth: two admins replace the
+// same article at once, eight times over; each is told that their own
+// article replaced the one before, and the file ends as the last one.
+func TestConcurrentReplaceTellsEachAdminTheTruth(t *testing.T) {
+	const otherAdmin = 502
+	e := newAdminEnv(t, nil, func(c *Config) { c.AdminIDs = []int64{adminID, otherAdmin} })
+	e.srv.AddChat(otherAdmin, "private")
+	const id = "isis-claim-us-confirms"
+	original, err := os.ReadFile(filepath.Join(e.dir, id+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(strings.TrimPrefix(string(original), "---\n"), "\n---\n")
+	for round := range 8 {
+		texts := map[int64]string{}
+		for _, admin := range []int64{adminID, otherAdmin} {
+			texts[admin] = fmt.Sprintf("---\n%s\n---\n\nRound %d: the ticket office was run by admin %d.\n", header, round, admin)
+		}
+		before := len(chatReplies(e.srv.Calls("sendMessage"), adminID))
+		for _, admin := range []int64{adminID, otherAdmin} {
+			e.srv.PushMessage(admin, admin, "private", "/add --replace\n"+texts[admin])
+		}
+		calls := e.srv.WaitUntil(t, "both replies", func(calls []telegramtest.Call) bool {
+			return len(chatReplies(calls, adminID)) > before && len(chatReplies(calls, otherAdmin)) > round
+		})
+		for _, admin := range []int64{adminID, otherAdmin} {
+			replies := chatReplies(calls, admin)
+			reply := visible(t, replies[len(replies)-1])
+			if reply == adminBusy {
+				continue
+			}
+			mustContain(t, fmt.Sprintf("round %d, admin %d", round, admin), reply, "Replaced: ", "Changed: "+id)
+		}
+		got, _ := os.ReadFile(filepath.Join(e.dir, id+".txt"))
+		if string(got) != strings.TrimSpace(texts[adminID])+"\n" && string(got) != strings.TrimSpace(texts[otherAdmin])+"\n" {
+			t.Errorf("round %d: the file holds %q, neither admin's article", round, got)
+		}
+	}
 }

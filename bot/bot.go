@@ -2,16 +2,25 @@
 // about the Crocus City Hall attack (Krasnogorsk, 22 March 2024) from a
 // knowledge base of news articles, citing its sources.
 //
-// A Bot long-polls the Bot API for updates and handles them concurrently;
-// its admins reload and extend the corpus from a private chat (admin.go).
-// Terminal offers the same conversation on a terminal. Both render answers
+// A Bot is one pipeline (Run, spine in serve): updates come from long
+// polling (poll.go) or a webhook (webhook.go), are journaled in the store
+// before Telegram is told it may forget them (journal.go), are routed by
+// one command table (router.go) to the handlers (private.go, group.go,
+// inline.go, admin.go, feedback.go), whose replies are queued in the
+// store with the update marked handled, and go out through the outbox
+// and the client of package telegram, which retry until Telegram has
+// them. Nothing Telegram delivered is lost across a crash or restart: see
+// package store. Its admins reload and extend the corpus from a private
+// chat (admin.go).
+//
+// Terminal offers the same conversation on a terminal, through the same
+// router. Both render answers
 // from one layout (render.go): HTML for Telegram, plain text for
 // terminals (PlainText).
 package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,10 +30,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
@@ -60,39 +73,65 @@ type Config struct {
 	// nil means the admin corpus commands reply that they are
 	// unavailable.
 	Library Library
+	// WebhookURL, if set, makes Telegram push updates to the bot's
+	// webhook (Bot.Webhook, served at this address's path by the
+	// caller) instead of the bot polling; setWebhook is called at start.
+	// Without it, the bot polls, and deletes any webhook first.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram sends with each webhook
+	// request; required with WebhookURL: 1 to 256 of A-Z a-z 0-9 _ -.
+	WebhookSecret string
+	// Store keeps the journal of updates and the outbox of replies, so
+	// that nothing is lost across restarts (see package store). Nil means
+	// an in-memory store: nothing survives the process.
+	Store store.Store
 	// Client makes the HTTP requests. Its Timeout, if any, must be longer
-	// than PollTimeout. Nil means a client with a timeout 15 seconds
-	// longer than PollTimeout.
+	// than PollTimeout and SendTimeout. Nil means a client without a
+	// timeout: each call has its own deadline.
 	Client *http.Client
+	// SendTimeout bounds one call that sends a chat message; 0 means 75
+	// seconds. Telegram may have sent a message whose call timed out, so
+	// such a call is tried once more at most: the timeout is long.
+	SendTimeout time.Duration
 	// PollTimeout is the long-poll timeout in seconds; 0 means 30.
 	PollTimeout int
 	// Workers is how many updates are handled at once; 0 means 8.
 	Workers int
-	// ShutdownGrace is how long Run lets replies in flight finish, and
-	// the messages queued go out, once its context is done; 0 means 5
-	// seconds.
+	// ShutdownGrace bounds how long Run takes to return once its
+	// context is done: it lets the updates in hand be handled and the
+	// replies queued go out meanwhile, and leaves the rest in the store
+	// for the next start. 0 means 4 seconds.
 	ShutdownGrace time.Duration
 	// Limits bound how fast the bot sends chat messages; zero fields
 	// mean Telegram's limits.
-	Limits Limits
+	Limits telegram.Limits
 	// Flood bounds how fast one user may ask questions; zero fields take
 	// their defaults.
 	Flood FloodLimit
+	// Metrics counts what the bot does; nil means metrics kept in a
+	// registry of the bot's own, which nobody reads.
+	Metrics *Metrics
 }
 
 // Defaults for Config.
 const (
 	defaultPollTimeout   = 30 // seconds
 	defaultWorkers       = 8
-	defaultShutdownGrace = 5 * time.Second
+	defaultShutdownGrace = 4 * time.Second
+	defaultSendTimeout   = 75 * time.Second
 )
 
 const (
 	// updateTimeout bounds the handling of one update.
 	updateTimeout = 2 * time.Minute
+	// callTimeout bounds the other calls (getMe, setMyCommands, ...),
+	// and adds to the poll timeout for getUpdates.
+	callTimeout = 15 * time.Second
 	// confirmTimeout bounds the getUpdates call that confirms the last
 	// batch on shutdown.
-	confirmTimeout = 3 * time.Second
+	confirmTimeout = time.Second
+	// typingTimeout bounds the typing indicator: it is best effort.
+	typingTimeout = 3 * time.Second
 	// maxPollBackoff bounds the wait between failed polls.
 	maxPollBackoff = 30 * time.Second
 )
@@ -107,8 +146,19 @@ type Bot struct {
 	// sleep waits between retries; tests replace it.
 	sleep func(context.Context, time.Duration) error
 	// clock times the outbox; tests replace it.
-	clock clock
+	clock telegram.Clock
+
+	// hook is the webhook's way into the session running, nil when
+	// none is.
+	hookMu sync.Mutex
+	hook   *hookTarget
+	// serving is set while Run serves updates.
+	serving atomic.Bool
 }
+
+// Serving reports whether Run is serving updates: connected, and
+// polling or taking them from the webhook.
+func (b *Bot) Serving() bool { return b.serving.Load() }
 
 // New returns a bot configured by cfg that answers from kb. It makes no
 // network calls: Run connects.
@@ -141,11 +191,24 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 		cfg.PollTimeout = defaultPollTimeout
 	}
 	poll := time.Duration(cfg.PollTimeout) * time.Second
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: poll + 15*time.Second}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = defaultSendTimeout
 	}
-	if cfg.Client.Timeout != 0 && cfg.Client.Timeout <= poll {
-		return nil, fmt.Errorf("new bot: HTTP client timeout %v is not longer than the poll timeout %v", cfg.Client.Timeout, poll)
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{}
+	}
+	if cfg.Client.Timeout != 0 && (cfg.Client.Timeout <= poll || cfg.Client.Timeout <= cfg.SendTimeout) {
+		return nil, fmt.Errorf("new bot: HTTP client timeout %v is not longer than the poll timeout %v and the send timeout %v",
+			cfg.Client.Timeout, poll, cfg.SendTimeout)
+	}
+	if cfg.Store == nil {
+		cfg.Store = store.NewMemory()
+	}
+	if cfg.WebhookURL != "" && !validSecret(cfg.WebhookSecret) {
+		return nil, errors.New("new bot: a webhook needs a secret of 1 to 256 characters A-Z, a-z, 0-9, _ and -")
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(prometheus.NewRegistry())
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = defaultWorkers
@@ -162,7 +225,7 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	if cfg.Flood.Every == 0 {
 		cfg.Flood.Every = defaultFloodEvery
 	}
-	limits, err := cfg.Limits.withDefaults()
+	limits, err := cfg.Limits.WithDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
@@ -172,7 +235,7 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true
 	}
-	return &Bot{logger: logger, cfg: cfg, kb: kb, admins: admins, sleep: sleep, clock: realClock{}}, nil
+	return &Bot{logger: logger, cfg: cfg, kb: kb, admins: admins, sleep: telegram.Sleep, clock: telegram.RealClock{}}, nil
 }
 
 // fileEndpoint derives the file download template from the API endpoint
@@ -185,23 +248,28 @@ func fileEndpoint(api string) string {
 	return tgbotapi.FileEndpoint
 }
 
-// Run connects to Telegram and answers updates until ctx is done. Then it
-// stops polling, lets replies in flight finish for up to
-// Config.ShutdownGrace, confirms the updates it handled so that a restart
-// doesn't handle them again, and returns nil. It returns an error if
-// Telegram rejects the token. Run may be called again after it returns,
-// but not concurrently: Telegram serves one poller per token.
+// Run connects to Telegram and answers updates until ctx is done; see
+// the package comment for the pipeline. It first sends the replies the
+// store holds unsent and handles the updates journaled but not handled
+// by an earlier run. Once ctx is done it stops polling, lets the updates
+// in hand be handled and the replies go out for up to
+// Config.ShutdownGrace, leaves what remains in the store, and returns
+// nil. It returns an error if Telegram rejects the token or the store
+// fails at start. Run may be called again after it returns, but not
+// concurrently: Telegram serves one poller per token.
 func (b *Bot) Run(ctx context.Context) error {
-	tg := &sender{
-		logger:   b.logger,
-		token:    b.cfg.Token,
-		endpoint: b.cfg.APIEndpoint,
-		client:   b.cfg.Client,
-		sleep:    b.sleep,
-		attempts: 5,
-		backoff:  500 * time.Millisecond,
+	tg := &telegram.Client{
+		Logger:      b.logger,
+		Token:       b.cfg.Token,
+		Endpoint:    b.cfg.APIEndpoint,
+		HTTP:        b.cfg.Client,
+		Sleep:       b.sleep,
+		Attempts:    5,
+		Backoff:     500 * time.Millisecond,
+		SendTimeout: b.cfg.SendTimeout,
+		OnError:     b.cfg.Metrics.telegramError,
 	}
-	me, err := tg.connect(ctx)
+	me, err := tg.Connect(ctx)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -212,6 +280,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		bot:    b,
 		logger: b.logger,
 		tg:     tg,
+		store:  b.cfg.Store,
 		me:     me,
 		flood:  newFloodGate(b.cfg.Flood),
 		expand: newExpansions(maxExpansions),
@@ -220,9 +289,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		// questions always have the other half.
 		adminWork: make(chan struct{}, max(1, b.cfg.Workers/2)),
 	}
+	counts, err := s.store.Questions(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("read the statistics: %w", err)
+	}
+	s.stats.load(counts)
 	b.logger.Info("telegram bot running", "username", me.UserName, "workers", b.cfg.Workers)
-	s.setCommands(ctx)
-	s.setAdminCommands(ctx)
 	return s.serve(ctx)
 }
 
@@ -231,7 +303,8 @@ func (b *Bot) Run(ctx context.Context) error {
 type session struct {
 	bot    *Bot
 	logger *slog.Logger
-	tg     *sender
+	tg     *telegram.Client
+	store  store.Store
 	me     tgbotapi.User
 	// flood counts each user's questions.
 	flood *floodGate
@@ -242,8 +315,17 @@ type session struct {
 	// adminWork holds a token for each admin corpus job (a reload, an
 	// article added) in progress: see admin.go.
 	adminWork chan struct{}
+	// corpusMu serialises the changes to the corpus, so that each
+	// admin's reply tells what their own change came to.
+	corpusMu sync.Mutex
 	// out sends every chat message: see outbox.
-	out *outbox
+	out *telegram.Outbox
+	// work is the context of the handlers and of bg; it ends when the
+	// shutdown grace runs out.
+	work context.Context
+	// bg runs the best-effort calls (typing, command menus) beside the
+	// handlers.
+	bg sync.WaitGroup
 }
 
 // setCommands registers the bot's commands in every language it speaks,
@@ -256,35 +338,73 @@ func (s *session) setCommands(ctx context.Context) {
 		if lang != defaultLanguage {
 			cfg.LanguageCode = lang
 		}
-		if _, err := s.tg.request(ctx, "setMyCommands", cfg); err != nil {
+		if _, err := s.tg.Request(ctx, "setMyCommands", cfg); err != nil && ctx.Err() == nil {
 			s.logger.Info("commands not registered", "language", lang, "err", err)
 		}
 	}
 }
 
-// serve polls for updates and hands them to Config.Workers workers until
-// ctx is done, then shuts down as Run describes.
+// serve runs the pipeline until ctx is done, then shuts down as Run
+// describes.
 func (s *session) serve(ctx context.Context) error {
-	s.out = newOutbox(s.logger, s.tg, s.bot.clock, s.bot.cfg.Limits)
-	s.out.start(ctx)
+	s.out = telegram.NewOutbox(s.logger, s.tg, s.store, s.bot.clock, s.bot.cfg.Limits)
+	s.out.OnPending = s.bot.cfg.Metrics.outboxPending
+	s.out.Start(ctx)
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
-	updates := make(chan tgbotapi.Update)
+	s.work = work
+	s.bg.Go(func() {
+		// Bounded, and beside the pipeline: the menus only help.
+		ctx, cancel := context.WithTimeout(ctx, 2*callTimeout)
+		defer cancel()
+		s.setCommands(ctx)
+		s.setAdminCommands(ctx)
+	})
+	err := s.resend(ctx)
+	// Updates from the journal are handed to the workers in order, one
+	// chat at a time (lanes.go).
+	updates, ready := make(chan store.Update), make(chan store.Update)
+	inHand := newLanes()
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(ready)
+		for u := range updates {
+			if inHand.enter(laneOf(u.Raw), u) {
+				ready <- u
+			}
+		}
+	})
 	for range s.bot.cfg.Workers {
 		wg.Go(func() {
-			for u := range updates {
-				s.handle(work, u)
+			for u := range ready {
+				key := laneOf(u.Raw)
+				for ok := true; ok; u, ok = inHand.next(key) {
+					s.handle(work, u)
+				}
 			}
 		})
 	}
-
-	offset, err := s.poll(ctx, updates)
+	offset := 0
+	if err == nil {
+		s.bot.serving.Store(true)
+		err = s.resume(ctx, updates)
+	}
+	switch {
+	case err != nil, ctx.Err() != nil:
+	case s.bot.cfg.WebhookURL != "":
+		err = s.webhook(ctx, updates)
+	default:
+		offset, err = s.poll(ctx, updates)
+	}
+	s.bot.serving.Store(false)
 	close(updates)
 	stopping := time.Now()
-	s.drain(&wg, stopWork)
-	s.out.close(s.bot.cfg.ShutdownGrace - time.Since(stopping))
-	s.confirm(ctx, offset)
+	s.bg.Go(func() { s.confirm(context.WithoutCancel(ctx), offset) })
+	grace := s.bot.cfg.ShutdownGrace
+	s.drain(&wg, stopWork, grace/2)
+	s.out.Close(grace - time.Since(stopping))
+	stopWork()
+	s.bg.Wait()
 	if err != nil {
 		return err
 	}
@@ -292,63 +412,39 @@ func (s *session) serve(ctx context.Context) error {
 	return nil
 }
 
-// drain waits for the workers to finish. After the grace period it
-// cancels their context and waits for them to return.
-func (s *session) drain(wg *sync.WaitGroup, cancel context.CancelFunc) {
+// resume hands the updates journaled but not handled by an earlier run
+// to out.
+func (s *session) resume(ctx context.Context, out chan<- store.Update) error {
+	pending, err := s.store.Pending(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("read the journal: %w", err)
+	}
+	if len(pending) > 0 {
+		s.logger.Info("handling the updates left by the last run", "updates", len(pending))
+	}
+	handOver(ctx, out, pending)
+	return nil
+}
+
+// drain waits up to grace for the workers to finish. Then it cancels
+// their context, which leaves the updates in hand pending in the store,
+// and waits for them to return.
+func (s *session) drain(wg *sync.WaitGroup, cancel context.CancelFunc, grace time.Duration) {
 	done := make(chan struct{})
 	go func() {
 		wg.Wait()
 		close(done)
 	}()
-	grace := time.NewTimer(s.bot.cfg.ShutdownGrace)
-	defer grace.Stop()
+	t := time.NewTimer(grace)
+	defer t.Stop()
 	select {
 	case <-done:
 		return
-	case <-grace.C:
+	case <-t.C:
 	}
-	s.logger.Warn("replies unfinished after the grace period, cancelling them", "grace", s.bot.cfg.ShutdownGrace)
+	s.logger.Warn("updates unfinished after the grace period, left for the next start", "grace", grace)
 	cancel()
 	<-done
-}
-
-// poll long-polls getUpdates and sends each new update to out until ctx
-// is done. It returns the offset that confirms every update sent, and an
-// error only if Telegram refuses the bot.
-func (s *session) poll(ctx context.Context, out chan<- tgbotapi.Update) (offset int, err error) {
-	backoff := time.Second
-	for {
-		batch, err := s.getUpdates(ctx, offset)
-		if ctx.Err() != nil {
-			return offset, nil
-		}
-		if err != nil {
-			if refused(err) {
-				return offset, fmt.Errorf("get updates: %w", err)
-			}
-			s.logger.Warn("get updates failed", "err", err, "retry_in", backoff)
-			if s.bot.sleep(ctx, backoff) != nil {
-				return offset, nil
-			}
-			backoff = min(2*backoff, maxPollBackoff)
-			continue
-		}
-		backoff = time.Second
-		for _, u := range batch {
-			if u.UpdateID < offset {
-				continue // handled already
-			}
-			if ctx.Err() != nil {
-				return offset, nil
-			}
-			select {
-			case out <- u:
-				offset = u.UpdateID + 1
-			case <-ctx.Done():
-				return offset, nil
-			}
-		}
-	}
 }
 
 // refused reports whether err means Telegram will never serve this bot:
@@ -358,60 +454,9 @@ func refused(err error) bool {
 	return errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound)
 }
 
-// getUpdates fetches the updates from offset on. An update that doesn't
-// decode is returned with only its UpdateID, so that it is confirmed and
-// skipped rather than fetched forever.
-func (s *session) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
-	resp, err := s.tg.request(ctx, "getUpdates", tgbotapi.UpdateConfig{
-		Offset:  offset,
-		Timeout: s.bot.cfg.PollTimeout,
-		// The update types handled.
-		AllowedUpdates: []string{"message", "inline_query", "callback_query"},
-	})
-	if err != nil {
-		return nil, err
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(resp.Result, &raws); err != nil {
-		return nil, fmt.Errorf("decode updates: %w", err)
-	}
-	updates := make([]tgbotapi.Update, 0, len(raws))
-	for _, raw := range raws {
-		var u tgbotapi.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
-			var id struct {
-				UpdateID int `json:"update_id"`
-			}
-			if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
-				s.logger.Error("update without id dropped", "err", err)
-				continue
-			}
-			s.logger.Warn("undecodable update skipped", "update_id", id.UpdateID, "err", err)
-			u = tgbotapi.Update{UpdateID: id.UpdateID}
-		}
-		updates = append(updates, u)
-	}
-	return updates, nil
-}
-
-// confirm tells Telegram the updates before offset are handled, with a
-// last getUpdates call. Best effort: it is logged if it fails.
-func (s *session) confirm(ctx context.Context, offset int) {
-	if offset == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
-	defer cancel()
-	if _, err := s.tg.request(ctx, "getUpdates", tgbotapi.UpdateConfig{Offset: offset, Limit: 1}); err != nil {
-		s.logger.Warn("handled updates not confirmed; a restart may handle them again", "offset", offset, "err", err)
-	}
-}
-
-// handle handles one update. A panic is logged and, for a message,
-// answered with an apology; it never reaches the worker.
-func (s *session) handle(ctx context.Context, u tgbotapi.Update) {
-	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
-	defer cancel()
+// update hands an update to its handler. A panic is logged and, for a
+// message, answered with an apology; it never reaches the worker.
+func (s *session) update(ctx context.Context, u tgbotapi.Update) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.logger.Error("update handler panicked", "update_id", u.UpdateID, "panic", r, "stack", string(debug.Stack()))
@@ -428,6 +473,17 @@ func (s *session) handle(ctx context.Context, u tgbotapi.Update) {
 	default:
 		s.logger.Debug("update ignored", "update_id", u.UpdateID)
 	}
+}
+
+// typing shows "typing…" in chatID, best effort: beside the handler,
+// bounded by typingTimeout, a failure logged.
+func (s *session) typing(chatID int64) {
+	s.bg.Go(func() {
+		action := tgbotapi.NewChatAction(chatID, tgbotapi.ChatTyping)
+		if err := s.tg.Once(s.work, "sendChatAction", action, typingTimeout); err != nil {
+			s.logger.Info("typing indicator not shown", "chat_id", chatID, "err", err)
+		}
+	})
 }
 
 // message handles a message in a private chat or a group; channels are

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -113,56 +114,18 @@ func (kb *fakeKB) asked() []string {
 	return slices.Clone(kb.questions)
 }
 
-// logBuffer collects log output; it is safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// sleeps records the waits a Bot asks for, and waits at most a few
-// milliseconds instead.
-type sleeps struct {
-	mu sync.Mutex
-	ds []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.ds = append(s.ds, d)
-	s.mu.Unlock()
-	return sleep(ctx, min(d, 5*time.Millisecond))
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.ds)
-}
-
 // testBot is a Bot under test with what it logged and the waits it asked
 // for.
 type testBot struct {
 	*Bot
-	logs   *logBuffer
-	sleeps *sleeps
+	logs   *telegramtest.LogBuffer
+	sleeps *telegramtest.Sleeps
 }
 
 // newTestBot returns a bot talking to srv, logging at debug level.
 func newTestBot(t testing.TB, srv *telegramtest.Server, kb Knowledge, configure ...func(*Config)) *testBot {
 	t.Helper()
-	logs := new(logBuffer)
+	logs := new(telegramtest.LogBuffer)
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := Config{Token: testToken, APIEndpoint: srv.Endpoint()}
 	for _, f := range configure {
@@ -172,8 +135,8 @@ func newTestBot(t testing.TB, srv *telegramtest.Server, kb Knowledge, configure 
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	sl := new(sleeps)
-	b.sleep = sl.sleep
+	sl := new(telegramtest.Sleeps)
+	b.sleep = sl.Sleep
 	return &testBot{Bot: b, logs: logs, sleeps: sl}
 }
 
@@ -238,6 +201,7 @@ func TestPrivateQuestion(t *testing.T) {
 
 	id := srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
+	srv.WaitFor(t, "sendChatAction", 1) // beside the answer, not before it
 	r.stop(t)
 
 	msg := srv.Calls("sendMessage")[0]
@@ -301,6 +265,7 @@ func TestStartAndHelp(t *testing.T) {
 	srv.PushMessage(1, 1, "private", "/start")
 	srv.PushMessage(2, 2, "private", "/help")
 	calls := srv.WaitFor(t, "sendMessage", 2)
+	srv.WaitFor(t, "setMyCommands", 3) // beside the pipeline
 	r.stop(t)
 
 	want := "<b>Crocus City Hall attack · 22 March 2024</b>\n" +
@@ -459,18 +424,18 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	srv.RateLimit("sendMessage", 1, 1)
 	b := newTestBot(t, srv, newFakeKB())
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 	t0 := clk.Now()
 
 	id := srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
-	resume, _ := clk.next(t, nil)
+	resume, _ := clk.Next(t, nil)
 	if resume != t0.Add(time.Second) {
 		t.Errorf("the chat waits until +%v, want the 1s Telegram asked for", resume.Sub(t0))
 	}
-	clk.advanceTo(resume)
+	clk.AdvanceTo(resume)
 	srv.WaitFor(t, "sendMessage", 2)
 	r.stop(t)
 
@@ -484,7 +449,7 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	if calls[0].Get("text") != calls[1].Get("text") {
 		t.Errorf("retry sent different text")
 	}
-	if s := b.sleeps.all(); len(s) != 0 {
+	if s := b.sleeps.All(); len(s) != 0 {
 		t.Errorf("waits %v; the outbox should pause the chat, not sleep", s)
 	}
 	if n := len(srv.Calls("sendMessage")); n != 2 {
@@ -492,14 +457,28 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	}
 }
 
+// TestServerErrorsRetriedWithBackoff: a reply that meets 5xx errors and
+// a dropped connection is sent again, after waits of 1, 2 and 4 seconds
+// on the outbox's clock, and arrives once.
 func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 500, Times: 2})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0}) // dropped connection
 	b := newTestBot(t, srv, newFakeKB())
+	clk := telegramtest.NewClock()
+	b.clock = clk
 	r := start(t, b)
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
+	last := clk.Now()
+	var waits []time.Duration
+	for i := range 3 {
+		srv.WaitFor(t, "sendMessage", i+1)
+		at, _ := clk.Next(t, nil)
+		waits = append(waits, at.Sub(last))
+		last = at
+		clk.AdvanceTo(at)
+	}
 	srv.WaitFor(t, "sendMessage", 4)
 	r.stop(t)
 
@@ -511,9 +490,8 @@ func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	if want := []int{500, 500, -1, 200}; !slices.Equal(statuses, want) {
 		t.Errorf("sendMessage statuses %v, want %v", statuses, want)
 	}
-	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
-	if got := b.sleeps.all(); !slices.Equal(got, want) {
-		t.Errorf("waits %v, want %v", got, want)
+	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}; !slices.Equal(waits, want) {
+		t.Errorf("waits %v, want %v", waits, want)
 	}
 }
 
@@ -544,6 +522,8 @@ func TestChatActionFailureNotFatal(t *testing.T) {
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
+	srv.WaitForDone(t, "sendChatAction", 1)
+	srv.WaitForDone(t, "setMyCommands", 3)
 	r.stop(t)
 
 	if msg := srv.Calls("sendMessage")[0]; msg.Status != 200 {
@@ -652,39 +632,42 @@ func TestShutdownLetsRepliesFinish(t *testing.T) {
 	}
 }
 
-func TestRestartConfirmsHandledUpdates(t *testing.T) {
+// TestRestartHandlesPendingUpdates: updates journaled but not handled
+// when the bot stops (one cut short by the grace period, one never
+// handed to a worker) are handled at the next start on the same store,
+// each answered once.
+func TestRestartHandlesPendingUpdates(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	kb := newFakeKB()
+	st := store.NewMemory()
 	blocked := srv.PushMessage(1, 1, "private", blockQuestion)
 	waiting := srv.PushMessage(2, 2, "private", claimQuestion)
 
 	// One worker: the first update blocks it, so the second is polled but
 	// never handed over. The grace period ends the first.
-	b := newTestBot(t, srv, kb, func(c *Config) { c.Workers = 1; c.ShutdownGrace = 50 * time.Millisecond })
+	b := newTestBot(t, srv, kb, func(c *Config) { c.Workers = 1; c.ShutdownGrace = 50 * time.Millisecond; c.Store = st })
 	r := start(t, b)
 	<-kb.started
 	r.stop(t)
-
-	polls := srv.Calls("getUpdates")
-	last := polls[len(polls)-1]
-	if last.Get("offset") != strconv.Itoa(blocked+1) || last.Get("limit") != "1" || last.Get("timeout") != "" {
-		t.Errorf("last getUpdates %v, want a confirmation: offset %d, limit 1, no timeout", last.Params, blocked+1)
+	if n := len(srv.Calls("sendMessage")); n != 0 {
+		t.Fatalf("%d replies before the restart, want none", n)
 	}
-	if got := srv.Pending(); !slices.Equal(got, []int{waiting}) {
-		t.Errorf("after shutdown, updates %v pending, want [%d]", got, waiting)
+	pending, _ := st.Pending(context.Background())
+	if len(pending) != 2 {
+		t.Errorf("journal holds %d pending updates, want 2", len(pending))
 	}
 
-	b2 := newTestBot(t, srv, kb)
+	close(kb.release)
+	b2 := newTestBot(t, srv, kb, func(c *Config) { c.Store = st })
 	r2 := start(t, b2)
-	srv.WaitFor(t, "sendMessage", 1)
+	calls := srv.WaitFor(t, "sendMessage", 2)
 	r2.stop(t)
 
-	calls := srv.Calls("sendMessage")
-	if len(calls) != 1 || calls[0].Get("chat_id") != "2" {
-		t.Errorf("replies %v, want one to chat 2", calls)
+	if len(calls) != 2 || len(replyTo(calls, srv.MessageID(blocked))) != 1 || len(replyTo(calls, srv.MessageID(waiting))) != 1 {
+		t.Errorf("replies %v, want one to each question", calls)
 	}
-	if got, want := kb.asked(), []string{blockQuestion, claimQuestion}; !slices.Equal(got, want) {
-		t.Errorf("knowledge base asked %q, want %q", got, want)
+	if p := srv.Pending(); len(p) != 0 {
+		t.Errorf("updates %v left unconfirmed", p)
 	}
 }
 
@@ -715,17 +698,23 @@ func TestTokenNeverLogged(t *testing.T) {
 	srv.Fail("sendChatAction", telegramtest.Failure{Code: 0, Times: 100})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0, Times: 100})
 	b := newTestBot(t, srv, newFakeKB())
+	clk := telegramtest.NewClock()
+	b.clock = clk
 	r := start(t, b)
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
-	srv.WaitFor(t, "sendMessage", 5)
+	srv.WaitFor(t, "sendMessage", 1)
+	at, _ := clk.Next(t, nil)
+	clk.AdvanceTo(at)
+	srv.WaitFor(t, "sendMessage", 2)
+	srv.WaitFor(t, "setMyCommands", 3)
 	r.stop(t)
 
 	logs := b.logs.String()
 	if strings.Contains(logs, testToken) || strings.Contains(logs, "secretVALUE") {
 		t.Errorf("the token is in the logs:\n%s", logs)
 	}
-	if !strings.Contains(logs, "reply not sent") || !strings.Contains(logs, "/bot[token]/sendMessage") {
+	if !strings.Contains(logs, "send failed, will retry") || !strings.Contains(logs, "/bot[token]/sendMessage") {
 		t.Errorf("the failed call was not logged with its redacted URL:\n%s", logs)
 	}
 
@@ -755,7 +744,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"bad endpoint", Config{Token: testToken, APIEndpoint: "http://127.0.0.1/bot"}, kb},
 		{"negative poll timeout", Config{Token: testToken, PollTimeout: -1}, kb},
 		{"client timeout too short", Config{Token: testToken, Client: &http.Client{Timeout: 10 * time.Second}}, kb},
-		{"negative burst", Config{Token: testToken, Limits: Limits{Group: Rate{Burst: -1}}}, kb},
+		{"negative burst", Config{Token: testToken, Limits: telegram.Limits{Group: telegram.Rate{Burst: -1}}}, kb},
 	} {
 		if _, err := New(nil, tt.cfg, tt.kb); err == nil {
 			t.Errorf("%s: New succeeded, want an error", tt.name)
@@ -767,7 +756,8 @@ func TestNewValidatesConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	if b.cfg.PollTimeout != 30 || b.cfg.Client.Timeout <= 30*time.Second || b.cfg.Workers <= 0 || b.cfg.ShutdownGrace <= 0 {
+	if b.cfg.PollTimeout != 30 || b.cfg.Client == nil || b.cfg.SendTimeout < time.Minute || b.cfg.Workers <= 0 ||
+		b.cfg.ShutdownGrace <= 0 || b.cfg.ShutdownGrace >= 5*time.Second || b.cfg.Store == nil {
 		t.Errorf("defaults not applied: %+v", b.cfg)
 	}
 }

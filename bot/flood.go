@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"context"
 	"sync"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
 )
 
@@ -109,37 +107,4 @@ func (g *floodGate) len() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return len(g.users)
-}
-
-// floodKey returns the id flood control counts msg against: its sender's,
-// or the chat's it was sent on behalf of (anonymous group admins share
-// one user id). ok is false when the message has neither.
-func floodKey(msg *tgbotapi.Message) (id int64, ok bool) {
-	switch {
-	case msg.SenderChat != nil:
-		return msg.SenderChat.ID, true
-	case msg.From != nil:
-		return msg.From.ID, true
-	}
-	return 0, false
-}
-
-// admit reports whether msg's question may be answered. The first time
-// its sender goes over the limit, it replies asking them to slow down;
-// after that it drops their questions silently until they may ask again.
-func (s *session) admit(ctx context.Context, msg *tgbotapi.Message) bool {
-	id, ok := floodKey(msg)
-	if !ok {
-		return true
-	}
-	switch s.flood.check(id, time.Now()) {
-	case admit:
-		return true
-	case warn:
-		s.logger.Info("user asks too fast, told to slow down", "user_id", id, "chat_id", msg.Chat.ID)
-		s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).SlowDown), true)
-	default:
-		s.logger.Debug("question dropped: user asks too fast", "user_id", id, "chat_id", msg.Chat.ID)
-	}
-	return false
 }

@@ -132,21 +132,24 @@ func TestNewValidatesFloodLimit(t *testing.T) {
 	}
 }
 
-func TestFloodKey(t *testing.T) {
+// TestRequestUser: flood control counts a request against its sender,
+// or the chat an anonymous group admin writes for.
+func TestRequestUser(t *testing.T) {
+	s := &session{}
 	user := &tgbotapi.User{ID: 7}
 	anonymous := &tgbotapi.User{ID: 1087968824, IsBot: true, UserName: "GroupAnonymousBot"}
+	chat := &tgbotapi.Chat{ID: -100, Type: "supergroup"}
 	for _, tt := range []struct {
 		name string
 		msg  *tgbotapi.Message
 		want int64
-		ok   bool
 	}{
-		{"user", &tgbotapi.Message{From: user}, 7, true},
-		{"anonymous admin", &tgbotapi.Message{From: anonymous, SenderChat: &tgbotapi.Chat{ID: -100}}, -100, true},
-		{"nobody", &tgbotapi.Message{}, 0, false},
+		{"user", &tgbotapi.Message{From: user, Chat: chat}, 7},
+		{"anonymous admin", &tgbotapi.Message{From: anonymous, SenderChat: &tgbotapi.Chat{ID: -100}, Chat: chat}, -100},
+		{"nobody", &tgbotapi.Message{Chat: chat}, 0},
 	} {
-		if got, ok := floodKey(tt.msg); got != tt.want || ok != tt.ok {
-			t.Errorf("%s: floodKey = %d, %v; want %d, %v", tt.name, got, ok, tt.want, tt.ok)
+		if r, _ := s.requestOf(tt.msg, inGroup); r.userID != tt.want {
+			t.Errorf("%s: request user %d, want %d", tt.name, r.userID, tt.want)
 		}
 	}
 }

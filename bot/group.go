@@ -13,6 +13,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
@@ -31,67 +32,32 @@ func (s *session) group(ctx context.Context, msg *tgbotapi.Message) {
 		// admins write as a bot on behalf of the group (SenderChat).
 		return
 	}
-	question, d, ok := s.groupRequest(msg)
-	if !ok || !s.admit(ctx, msg) {
+	r, ok := s.groupRequest(msg)
+	if !ok {
 		return
 	}
-	if d != nil {
-		s.reply(ctx, msg, d, true)
-		return
-	}
-	s.answerShort(ctx, msg, question)
+	s.respond(ctx, msg, r, s.route(ctx, r))
 }
 
 // groupRequest works out what a group message asks of the bot: a
-// question, or a fixed reply d. ok is false if the message is not for
-// the bot.
-func (s *session) groupRequest(msg *tgbotapi.Message) (question string, d doc, ok bool) {
-	p := phrasesFor(userLanguage(msg.From))
-	name, args, isCommand, mine := command(msg, s.me.UserName)
-	switch {
-	case isCommand && !mine:
-		return "", nil, false // addressed to another bot
-	case isCommand:
-		switch name {
-		case "ask":
-			if args == "" {
-				return "", textDoc(p.AskEmpty), true
-			}
-			return args, nil, true
-		case "start", "help":
-			return "", helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), true
-		case "sources":
-			return "", sourcesDoc(p, s.bot.kb.Sources()), true
-		case "reload", "add", "stats":
-			// Admin commands are for private chats (admin.go). Without
-			// @this_bot they may be another bot's.
-			switch {
-			case !strings.Contains(msg.CommandWithAt(), "@"):
-				return "", nil, false
-			case s.isAdmin(msg.From):
-				return "", textDoc(p.AdminPrivateOnly), true
-			}
-			s.logRefusal(msg, "/"+name)
-			return "", textDoc(p.AdminOnly), true
-		}
-		// An unknown command without @this_bot may be another bot's.
-		if strings.Contains(msg.CommandWithAt(), "@") {
-			return "", textDoc(p.UnknownCommand), true
-		}
-		return "", nil, false
+// command, or a question in a reply to one of its messages or in a
+// message that mentions it. ok is false if the message is not for the
+// bot.
+func (s *session) groupRequest(msg *tgbotapi.Message) (r request, ok bool) {
+	r, ok = s.requestOf(msg, inGroup)
+	if !ok || r.name != textRequest {
+		return r, ok
 	}
 	q, mentioned := stripMention(msg, s.me)
 	switch {
-	case s.repliesToMe(msg) && q == "":
-		return "", textDoc(p.TextOnly), true
 	case s.repliesToMe(msg):
-		return q, nil, true
 	case !mentioned:
-		return "", nil, false
+		return r, false
 	case q == "":
-		return "", textDoc(p.AskEmpty), true
+		r.name, r.addressed = "ask", true // "@bot" alone: how to ask
 	}
-	return q, nil, true
+	r.args = q
+	return r, true
 }
 
 // repliesToMe reports whether msg replies to one of the bot's messages.
@@ -159,13 +125,9 @@ func utf16Span(s string, off, n int) (start, end int, ok bool) {
 	return start, end, start >= 0 && end > start
 }
 
-// answerShort answers question in a group: the answer and its source,
+// answerShort sends a, the answer to msg in a group: the answer and its source,
 // with a button that expands the message to the full sourced answer.
-func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, question string) {
-	a, ok := s.lookup(ctx, msg, question)
-	if !ok {
-		return
-	}
+func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, question string, a knowledge.Answer) {
 	lang := language(answerLanguage(a, msg.From))
 	p := phrasesFor(lang)
 	d, expandable := shortAnswerDoc(p, a)
@@ -173,9 +135,9 @@ func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, questi
 		s.reply(ctx, msg, d, true)
 		return
 	}
-	data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang})
+	data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang, id: s.saveAnswer(ctx, question, a)})
 	button := tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data)
-	s.replyWithKeyboard(msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
+	s.replyWithKeyboard(ctx, msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
 }
 
 // maxShortPassage bounds the passage a short answer quotes when the
@@ -193,7 +155,11 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 		return textDoc(p.NotFound), false
 	}
 	first := a.Citations[0]
-	if answer := strings.TrimSpace(a.Text); answer != "" {
+	answer := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if answer == "" {
+		answer = strings.TrimSpace(a.Text)
+	}
+	if answer != "" {
 		if utf8.RuneCountInString(answer) > knowledge.MaxAnswerLen {
 			answer = truncate(answer, knowledge.MaxAnswerLen)
 		}
@@ -210,6 +176,9 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 // passage" edits the short answer into the full one. A button whose
 // answer is no longer kept gets a short notice.
 func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
+	if s.vote(ctx, cq) {
+		return
+	}
 	p := phrasesFor(userLanguage(cq.From))
 	e, ok := s.expand.get(cq.Data)
 	msg := cq.Message
@@ -221,7 +190,11 @@ func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	full := fit(answerDoc(phrasesFor(e.language), e.answer), maxMessageLen)
 	wait, cancel := context.WithTimeout(ctx, callbackWait)
 	defer cancel()
-	err := s.edit(wait, msg, full)
+	var keyboard *tgbotapi.InlineKeyboardMarkup
+	if e.id != 0 {
+		keyboard = voteKeyboard(e.id)
+	}
+	err := s.edit(wait, msg, full, keyboard)
 	switch {
 	case err == nil:
 	case wait.Err() != nil && ctx.Err() == nil:
@@ -244,7 +217,7 @@ const callbackWait = 5 * time.Second
 // for a moment unless text is empty. Until it is answered, the user's
 // client shows the button as busy.
 func (s *session) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery, text string) {
-	if _, err := s.tg.request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(cq.ID, truncate(text, maxCallbackText))); err != nil {
+	if _, err := s.tg.Request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(cq.ID, truncate(text, maxCallbackText))); err != nil {
 		s.logger.Info("callback query not answered", "callback_id", cq.ID, "err", err)
 	}
 }
@@ -261,6 +234,7 @@ type expansion struct {
 	chatID   int64 // the chat of the message with the button
 	answer   knowledge.Answer
 	language string // phrasebook language of the short answer
+	id       int64  // the answer's id for votes; 0 for none
 }
 
 // expansions keeps the last maxExpansions answers shown with a button,
@@ -323,24 +297,18 @@ func (x *expansions) len() int {
 
 // replyWithKeyboard queues d for msg's chat as HTML, in reply to msg and
 // with keyboard under it, like reply; d must fit one message.
-func (s *session) replyWithKeyboard(msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {
-	m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)))
-	m.ParseMode = tgbotapi.ModeHTML
-	m.DisableWebPagePreview = true
-	m.ReplyToMessageID = msg.MessageID
-	m.AllowSendingWithoutReply = true
-	m.ReplyMarkup = keyboard
-	s.out.send(msg.Chat.ID, msg.Chat.Type, m)
+func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.HTMLMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)), msg.MessageID, &keyboard))
 }
 
-// edit queues an edit of the bot's message msg to d, as HTML, which also
-// removes its keyboard; d must fit one message. It waits for the edit
-// until ctx ends, and returns nil if the message already shows d.
-func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc) error {
-	e := tgbotapi.NewEditMessageText(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)))
-	e.ParseMode = tgbotapi.ModeHTML
-	e.DisableWebPagePreview = true
-	_, err := s.out.send(msg.Chat.ID, msg.Chat.Type, e).wait(ctx)
+// edit queues an edit of the bot's message msg to d, as HTML, with
+// keyboard under it, or none; d must fit one message. It waits for the edit
+// until ctx ends, and returns nil if the message already shows d. The
+// edit is not kept in the store: the button press is handled again if
+// the bot stops before its update is committed.
+func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard *tgbotapi.InlineKeyboardMarkup) error {
+	e := telegram.HTMLEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), keyboard)
+	_, err := s.out.Send(msg.Chat.ID, msg.Chat.Type, e).Wait(ctx)
 	if isNotModified(err) {
 		return nil // pressed twice: the message shows it already
 	}

@@ -42,17 +42,6 @@ func button(t *testing.T, c telegramtest.Call) tgbotapi.InlineKeyboardButton {
 	return b
 }
 
-// inChat returns the calls to chat id.
-func inChat(calls []telegramtest.Call, id int64) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range calls {
-		if c.Int("chat_id") == id {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func TestGroupAsk(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	kb := newFakeKB()
@@ -68,7 +57,7 @@ func TestGroupAsk(t *testing.T) {
 	r.stop(t)
 
 	for chat, update := range map[int64]int{-100: plain, -200: addressed, -300: anonymous} {
-		replies := inChat(calls, chat)
+		replies := telegramtest.InChat(calls, chat)
 		if len(replies) != 1 {
 			t.Errorf("chat %d: %d replies, want 1", chat, len(replies))
 			continue
@@ -267,8 +256,8 @@ func TestGroupButtonExpands(t *testing.T) {
 	if got := edit.Get("text"); got != fullClaimHTML || edit.Get("parse_mode") != "HTML" {
 		t.Errorf("expanded to\n%s\nwant\n%s", got, fullClaimHTML)
 	}
-	if got := edit.Get("reply_markup"); got != "" {
-		t.Errorf("the expanded message keeps a keyboard: %s", got)
+	if got := edit.Get("reply_markup"); !strings.Contains(got, `"👍"`) || !strings.Contains(got, `"👎"`) || strings.Contains(got, `"callback_data":"x`) {
+		t.Errorf("the expanded message's keyboard is %s, want the vote buttons instead of Show the passage", got)
 	}
 	if got := acks[0].Get("callback_query_id"); got != strconv.Itoa(press) || acks[0].Status != 200 || acks[0].Get("text") != "" {
 		t.Errorf("answerCallbackQuery %v (status %d), want query %d answered without a notice", acks[0].Params, acks[0].Status, press)

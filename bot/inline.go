@@ -58,7 +58,7 @@ func (s *session) inline(ctx context.Context, q *tgbotapi.InlineQuery) {
 
 	ctx, cancel = context.WithTimeout(ctx, inlineReplyTimeout)
 	defer cancel()
-	if _, err := s.tg.request(ctx, "answerInlineQuery", cfg); err != nil {
+	if _, err := s.tg.Request(ctx, "answerInlineQuery", cfg); err != nil {
 		s.logger.Warn("inline query not answered", "inline_query_id", q.ID, "err", err)
 		return
 	}
@@ -72,12 +72,14 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 	if utf8.RuneCountInString(query) < minInlineQuery {
 		return s.inlineExamples(ctx, q)
 	}
+	start := time.Now()
 	a, err := s.bot.kb.Answer(ctx, query)
 	if err != nil {
 		s.lookupFailed(ctx, q.ID, err)
 		return inlineFailure(phrasesFor(userLang))
 	}
-	s.stats.record(askedInline, query, a)
+	s.bot.cfg.Metrics.question("inline", a.Found, time.Since(start).Seconds())
+	s.recordQuestion(ctx, askedInline, query, a)
 	_, known := phrasebook[a.Language]
 	p := phrasesFor(answerLanguage(a, q.From))
 	cfg := tgbotapi.InlineConfig{
@@ -152,7 +154,10 @@ func inlineFailure(p *phrases) tgbotapi.InlineConfig {
 // further passage cited, as a sourced quotation.
 func answerResults(p *phrases, a knowledge.Answer) []any {
 	first := a.Citations[0]
-	title := strings.TrimSpace(a.Text)
+	title := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if title == "" {
+		title = strings.TrimSpace(a.Text)
+	}
 	if title == "" {
 		title = strings.TrimSpace(first.Passage)
 	}

@@ -2,42 +2,43 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
 // private handles a message in a private chat: a command, or else a
-// question.
+// question (see router.go).
 func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
-	p := phrasesFor(userLanguage(msg.From))
-	name, args, isCommand, mine := command(msg, s.me.UserName)
-	switch {
-	case isCommand && !mine:
+	r, ok := s.requestOf(msg, inPrivate)
+	if !ok {
 		return // addressed to another bot
-	case !s.admit(ctx, msg):
-		return // the user asks too fast
-	case msg.Document != nil:
-		s.document(ctx, msg)
-	case !isCommand && strings.TrimSpace(msg.Text) == "":
-		s.reply(ctx, msg, textDoc(p.TextOnly), true)
-	case !isCommand:
-		s.answer(ctx, msg, msg.Text)
-	case name == "start", name == "help":
-		s.reply(ctx, msg, helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), false)
-	case name == "sources":
-		s.reply(ctx, msg, sourcesDoc(p, s.bot.kb.Sources()), false)
-	case name == "ask" && args == "":
-		s.reply(ctx, msg, textDoc(p.AskEmpty), true)
-	case name == "ask":
-		s.answer(ctx, msg, args)
-	case adminCommands[name]:
-		s.admin(ctx, msg, name, args)
-	default:
-		s.reply(ctx, msg, textDoc(p.UnknownCommand), true)
+	}
+	s.respond(ctx, msg, r, s.route(ctx, r))
+}
+
+// respond sends resp, the response to r, made from msg: an answer laid
+// out for the chat (in full in a private chat, short in a group), or the
+// reply resp holds.
+func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request, resp response) {
+	switch {
+	case resp.answer != nil && r.scope == inGroup:
+		s.answerShort(ctx, msg, r.args, *resp.answer)
+	case resp.answer != nil:
+		p := phrasesFor(answerLanguage(*resp.answer, msg.From))
+		d := fit(answerDoc(p, *resp.answer), maxMessageLen)
+		if id := s.saveAnswer(ctx, r.args, *resp.answer); id != 0 {
+			s.replyWithKeyboard(ctx, msg, d, *voteKeyboard(id))
+			return
+		}
+		s.reply(ctx, msg, d, resp.quote)
+	case resp.doc != nil:
+		s.reply(ctx, msg, resp.doc, resp.quote)
 	}
 }
 
@@ -71,43 +72,37 @@ func userLanguage(u *tgbotapi.User) string {
 	return u.LanguageCode
 }
 
-// answer answers question in reply to msg: the answer, its supporting
-// passage and sources, or a friendly message if there is none.
-func (s *session) answer(ctx context.Context, msg *tgbotapi.Message, question string) {
-	a, ok := s.lookup(ctx, msg, question)
-	if !ok {
-		return
-	}
-	p := phrasesFor(answerLanguage(a, msg.From))
-	s.reply(ctx, msg, fit(answerDoc(p, a), maxMessageLen), true)
-}
-
-// lookup asks the knowledge base question, asked by msg, showing
-// "typing" meanwhile. If that fails, it tells the user and returns false.
-func (s *session) lookup(ctx context.Context, msg *tgbotapi.Message, question string) (knowledge.Answer, bool) {
-	log := s.logger.With("chat_id", msg.Chat.ID, "message_id", msg.MessageID)
-	typing := tgbotapi.NewChatAction(msg.Chat.ID, tgbotapi.ChatTyping)
-	if _, err := s.tg.request(ctx, "sendChatAction", typing); err != nil {
-		log.Info("typing indicator not shown", "err", err)
+// lookup asks the knowledge base question, asked by r, showing
+// "typing" meanwhile. If that fails, it returns false and the response
+// that tells the user, if any.
+func (s *session) lookup(ctx context.Context, r request, question string) (knowledge.Answer, response, bool) {
+	log := s.logger.With("chat_id", r.chatID)
+	if r.msg != nil {
+		log = log.With("message_id", r.msg.MessageID)
+		s.typing(r.chatID)
 	}
 	start := time.Now()
 	a, err := s.bot.kb.Answer(ctx, question)
 	if err != nil {
-		if ctx.Err() != nil {
-			log.Warn("question abandoned", "err", err)
-			return knowledge.Answer{}, false
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			log.Warn("question abandoned: the bot is stopping", "err", err)
+			return knowledge.Answer{}, response{}, false
 		}
 		log.Error("answer question", "err", err)
-		s.reply(ctx, msg, textDoc(phrasesFor(userLanguage(msg.From)).Failed), true)
-		return knowledge.Answer{}, false
+		return knowledge.Answer{}, response{doc: textDoc(phrasesFor(r.lang).Failed), quote: true}, false
 	}
-	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", time.Since(start))
-	where := askedGroup
-	if msg.Chat.IsPrivate() {
-		where = askedPrivate
+	took := time.Since(start)
+	log.Info("question answered", "found", a.Found, "citations", len(a.Citations), "took", took)
+	where, kind := askedPrivate, "private"
+	switch r.scope {
+	case inGroup:
+		where, kind = askedGroup, "group"
+	case inTerminal:
+		kind = "terminal"
 	}
-	s.stats.record(where, question, a)
-	return a, true
+	s.bot.cfg.Metrics.question(kind, a.Found, took.Seconds())
+	s.recordQuestion(ctx, where, question, a)
+	return a, response{}, true
 }
 
 // answerLanguage is the language to present a in: the question's, if the
@@ -121,23 +116,19 @@ func answerLanguage(a knowledge.Answer, u *tgbotapi.User) string {
 
 // reply queues d for msg's chat as HTML, in as many messages as it
 // takes (paginate), and returns without waiting for them to go out; with
-// quote, the first one replies to msg. The outbox sends them in order
-// and logs a failure. ctx is not used for sending: the messages outlive
-// the handler.
+// quote, the first one replies to msg. They are sent in order once the
+// update is committed (see send), and a failure is logged.
 func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote bool) {
 	pages := paginate(d, maxMessageLen)
-	parts := make([]tgbotapi.Chattable, len(pages))
+	parts := make([]telegram.Msg, len(pages))
 	for i, page := range pages {
-		m := tgbotapi.NewMessage(msg.Chat.ID, renderHTML(page))
-		m.ParseMode = tgbotapi.ModeHTML
-		m.DisableWebPagePreview = true
+		replyTo := 0
 		if quote && i == 0 {
-			m.ReplyToMessageID = msg.MessageID
-			m.AllowSendingWithoutReply = true
+			replyTo = msg.MessageID
 		}
-		parts[i] = m
+		parts[i] = telegram.HTMLMessage(msg.Chat.ID, renderHTML(page), replyTo, nil)
 	}
-	s.out.sendAll(msg.Chat.ID, msg.Chat.Type, parts)
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, parts...)
 }
 
 // apologize tells the sender of msg that something went wrong, after a

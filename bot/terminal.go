@@ -19,17 +19,25 @@ import (
 // it waits for input, it exits when the pending read returns.
 func Terminal(ctx context.Context, logger *slog.Logger, kb Knowledge, in io.Reader, out io.Writer) error {
 	p := phrasebook[defaultLanguage]
+	// The terminal's session: the router and the handlers, without
+	// Telegram.
+	s := &session{bot: &Bot{logger: logger, kb: kb}, logger: logger, stats: newQuestionStats(maxUnanswered)}
 	w := bufio.NewWriter(out)
-	say := func(d doc) error {
+	say := func(r request, resp response) error {
+		d := resp.doc
+		switch {
+		case resp.answer != nil:
+			d = answerDoc(phrasesFor(resp.answer.Language), *resp.answer)
+		case r.name == "help" || r.name == "start":
+			d = append(d, block{spans: []span{text(p.TerminalToken)}}, block{spans: []span{text(p.TerminalQuit)}, tight: true})
+		case d == nil:
+			return nil
+		}
 		fmt.Fprintf(w, "%s\n\n", renderPlain(d))
 		return w.Flush()
 	}
-	welcome := func() error {
-		d := helpDoc(p, len(kb.Sources()), "")
-		d = append(d, block{spans: []span{text(p.TerminalToken)}}, block{spans: []span{text(p.TerminalQuit)}, tight: true})
-		return say(d)
-	}
-	if err := welcome(); err != nil {
+	welcome := request{scope: inTerminal, name: "help"}
+	if err := say(welcome, s.route(ctx, welcome)); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 
@@ -75,28 +83,30 @@ func Terminal(ctx context.Context, logger *slog.Logger, kb Knowledge, in io.Read
 			}
 			return nil
 		}
-		var err error
-		switch q := strings.TrimSpace(line); strings.ToLower(q) {
-		case "":
+		q := strings.TrimSpace(line)
+		if q == "" {
 			continue
-		case "/help", "/start":
-			err = welcome()
-		case "/sources":
-			err = say(sourcesDoc(p, kb.Sources()))
-		default:
-			a, aerr := kb.Answer(ctx, q)
-			switch {
-			case ctx.Err() != nil:
-				return nil
-			case aerr != nil:
-				logger.Error("answer question", "err", aerr)
-				err = say(textDoc(p.Failed))
-			default:
-				err = say(answerDoc(phrasesFor(a.Language), a))
-			}
 		}
+		r := terminalRequest(q)
+		resp := s.route(ctx, r)
+		if ctx.Err() != nil {
+			return nil
+		}
+		err := say(r, resp)
 		if err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
+}
+
+// terminalRequest turns a line typed in the terminal into a request: a
+// command if it starts with "/", else a question.
+func terminalRequest(line string) request {
+	r := request{scope: inTerminal, name: textRequest, args: line}
+	if cmd, ok := strings.CutPrefix(line, "/"); ok {
+		name, args, _ := strings.Cut(cmd, " ")
+		name, _, _ = strings.Cut(name, "@")
+		r.name, r.args = strings.ToLower(name), strings.TrimSpace(args)
+	}
+	return r
 }

@@ -4,8 +4,12 @@
 // github.com/go-telegram-bot-api/telegram-bot-api/v5 to run against it
 // unchanged: point the client at Server.Endpoint. Tests push updates
 // (PushMessage, PushInlineQuery, ...), which the bot receives by long
-// polling getUpdates, and then wait for and inspect the calls the bot made
-// (WaitFor, Calls). Failures can be injected per method (Fail, RateLimit).
+// polling getUpdates or, once the bot calls setWebhook, as POSTs to its
+// webhook with the secret_token (WebhookStatuses), and then wait for and
+// inspect the calls the bot made (WaitFor, Calls). Failures can be
+// injected per method (Fail, RateLimit; Failure.Hang and Failure.Delay
+// for a network that hangs or answers late), and update ids restarted
+// below the offset (RestartIDs).
 // Files stored with AddFile are served by getFile and the file download
 // endpoint (FileURL), as documents sent to the bot are.
 //
@@ -18,9 +22,12 @@
 package telegramtest
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +71,15 @@ type Server struct {
 	downloads   []string      // file paths requested from the file endpoint
 	changed     chan struct{} // closed and replaced whenever anything happens
 	poll        chan struct{} // closed to end the current long poll with 409
+	restarted   bool          // RestartIDs was called
+	webhook     string        // the URL setWebhook set, "" when none
+	// webhookSecret is the secret_token setWebhook set; delivering
+	// reports whether deliver runs, and webhookStatuses are the HTTP
+	// statuses of its requests (0 for a network error).
+	webhookSecret   string
+	delivering      bool
+	webhookStatuses []int
+	deliveries      sync.WaitGroup
 
 	// allowed are the update types getUpdates delivers, as its last
 	// allowed_updates asked; nil means all.
@@ -74,6 +90,9 @@ type pendingUpdate struct {
 	id   int
 	kind string // "message", "inline_query", ...
 	raw  json.RawMessage
+	// stale marks an update pushed after RestartIDs: it is delivered
+	// whatever the offset, until an offset just above it confirms it.
+	stale bool
 }
 
 // updateKind returns the type of the update fields hold: its field other
@@ -176,6 +195,13 @@ type Failure struct {
 	RetryAfter int
 	// Times is how many calls in a row fail; zero means one.
 	Times int
+	// Delay, with Code zero, makes the calls slow rather than fail: each
+	// is done (a message is sent) at once, but its reply is held back
+	// for Delay, or until the client gives up or the server closes.
+	Delay time.Duration
+	// Hang makes the calls hang: nothing is done and no reply comes
+	// until the client gives up or the server closes.
+	Hang bool
 }
 
 // NewServer starts a fake Bot API server accepting token and closes it
@@ -206,7 +232,73 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		s.srv.Close()
+		s.deliveries.Wait()
 	})
+}
+
+// deliver POSTs the pending updates, oldest first, to the webhook while
+// one is set, as Telegram does: with the secret_token in the header
+// X-Telegram-Bot-Api-Secret-Token, and again until the bot answers 200.
+func (s *Server) deliver() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-s.closed
+		cancel()
+	}()
+	client := &http.Client{Timeout: WaitTimeout}
+	for {
+		s.mu.Lock()
+		if s.webhook == "" || ctx.Err() != nil {
+			s.delivering = false
+			s.mu.Unlock()
+			return
+		}
+		if len(s.pending) == 0 {
+			changed := s.changed
+			s.mu.Unlock()
+			select {
+			case <-changed:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		p, url, secret := s.pending[0], s.webhook, s.webhookSecret
+		s.mu.Unlock()
+
+		status := 0
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(p.raw))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+			if resp, err := client.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				status = resp.StatusCode
+			}
+		}
+		s.mu.Lock()
+		s.webhookStatuses = append(s.webhookStatuses, status)
+		if status == http.StatusOK {
+			s.pending = slices.DeleteFunc(s.pending, func(q pendingUpdate) bool { return q.id == p.id })
+		}
+		s.notifyLocked()
+		s.mu.Unlock()
+		if status != http.StatusOK {
+			select {
+			case <-time.After(20 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+	}
+}
+
+// WebhookStatuses returns the HTTP statuses the webhook answered the
+// server's deliveries with, in order; 0 stands for a network error.
+func (s *Server) WebhookStatuses() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.webhookStatuses)
 }
 
 // Endpoint returns the API endpoint template for tgbotapi clients:
@@ -292,6 +384,14 @@ func (s *Server) Fail(method string, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], &f)
+}
+
+// Heal forgets the failures queued by Fail and RateLimit: calls from
+// now on succeed. Calls hanging or held back already stay so.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.failures)
 }
 
 // RateLimit makes the next times calls of method fail with 429 Too Many
@@ -475,9 +575,21 @@ func (s *Server) PushRawUpdate(raw string) int {
 	if err != nil {
 		panic(fmt.Sprintf("telegramtest: PushRawUpdate: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{id, updateKind(fields), data})
+	s.pending = append(s.pending, pendingUpdate{id, updateKind(fields), data, s.restarted})
 	s.notifyLocked()
 	return id
+}
+
+// RestartIDs makes the updates pushed from now on take ids from next+1,
+// as Telegram may after a week without updates, typically below the
+// offset the bot confirms. Such updates are delivered whatever the
+// offset, and confirmed only by an offset above them and no higher than
+// the last id given out plus one.
+func (s *Server) RestartIDs(next int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdate = next
+	s.restarted = true
 }
 
 func (s *Server) pushLocked(u tgbotapi.Update) int {
@@ -491,7 +603,7 @@ func (s *Server) pushLocked(u tgbotapi.Update) int {
 	if err := json.Unmarshal(data, &fields); err != nil {
 		panic(fmt.Sprintf("telegramtest: decode update: %v", err))
 	}
-	s.pending = append(s.pending, pendingUpdate{u.UpdateID, updateKind(fields), data})
+	s.pending = append(s.pending, pendingUpdate{u.UpdateID, updateKind(fields), data, s.restarted})
 	s.history[u.UpdateID] = u
 	s.notifyLocked()
 	return u.UpdateID
@@ -524,6 +636,17 @@ func (s *Server) Pending() []int {
 		ids[i] = p.id
 	}
 	return ids
+}
+
+// InChat returns the calls among calls to chat id (chat_id).
+func InChat(calls []Call, id int64) []Call {
+	var out []Call
+	for _, c := range calls {
+		if c.Int("chat_id") == id {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Calls returns the calls of method received so far, in order; method ""
@@ -636,6 +759,26 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, c, http.StatusUnauthorized, "Unauthorized", 0)
 	case err != nil:
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
+	case f != nil && f.Hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		s.setStatus(c, 499)
+	case f != nil && f.Code == 0 && f.Delay > 0:
+		rec := httptest.NewRecorder()
+		s.handle(rec, r, c)
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return // done, but the client never hears of it
+		case <-s.closed:
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
 	case f != nil && f.Code == 0:
 		s.drop(w, c)
 	case f != nil:
@@ -663,6 +806,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 	case "getMe":
 		s.ok(w, c, s.Me())
 	case "getUpdates":
+		s.mu.Lock()
+		hooked := s.webhook != ""
+		s.mu.Unlock()
+		if hooked {
+			s.fail(w, c, http.StatusConflict, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 0)
+			return
+		}
 		s.getUpdates(w, r, c)
 	case "sendMessage":
 		s.sendMessage(w, c)
@@ -683,6 +833,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 	case "getFile":
 		s.getFile(w, c)
 	case "deleteWebhook":
+		s.mu.Lock()
+		s.webhook = ""
+		s.mu.Unlock()
+		s.ok(w, c, true)
+	case "setWebhook":
+		if c.Get("url") == "" {
+			s.fail(w, c, http.StatusBadRequest, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook", 0)
+			return
+		}
+		s.mu.Lock()
+		s.webhook, s.webhookSecret = c.Get("url"), c.Get("secret_token")
+		start := !s.delivering
+		s.delivering = true
+		s.mu.Unlock()
+		if start {
+			s.deliveries.Go(s.deliver)
+		}
 		s.ok(w, c, true)
 	case "getWebhookInfo":
 		s.ok(w, c, tgbotapi.WebhookInfo{PendingUpdateCount: len(s.Pending())})
@@ -791,13 +958,12 @@ func (s *Server) dropUnwantedLocked() {
 // confirmLocked forgets the updates before offset, as Telegram does when
 // getUpdates is called with that offset.
 func (s *Server) confirmLocked(offset int) {
-	i := 0
-	for i < len(s.pending) && s.pending[i].id < offset {
-		i++
-	}
-	if i > 0 {
-		s.pending = slices.Delete(s.pending, 0, i)
-	}
+	s.pending = slices.DeleteFunc(s.pending, func(p pendingUpdate) bool {
+		if p.stale {
+			return p.id < offset && offset <= s.nextUpdate+1
+		}
+		return p.id < offset
+	})
 }
 
 func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
@@ -810,7 +976,7 @@ func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
 		return batch
 	}
 	for _, p := range s.pending {
-		if p.id >= offset && len(batch) < limit {
+		if (p.id >= offset || p.stale) && len(batch) < limit {
 			batch = append(batch, p.raw)
 		}
 	}

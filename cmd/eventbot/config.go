@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -18,12 +19,27 @@ type config struct {
 	apiEndpoint string
 	adminIDs    []int64
 	corpusDir   string // empty: the bundled corpus
-	logLevel    slog.Level
+	stateDB     string // the bot's journal, outbox and stats
+	// webhookURL and webhookSecret switch the bot to webhook mode;
+	// listenAddr, if set, serves the webhook, /healthz, /readyz and
+	// /metrics.
+	webhookURL    string
+	webhookSecret string
+	listenAddr    string
+	logLevel      slog.Level
 }
 
 // defaultCorpusDir is used when CORPUS_DIR is unset and it exists;
 // otherwise the bundled corpus is served.
 const defaultCorpusDir = "corpus"
+
+// defaultStateDB is the state database of a Telegram bot when STATE_DB
+// is unset, in the working directory.
+const defaultStateDB = "eventbot.db"
+
+// defaultListenAddr is where the webhook is served when LISTEN_ADDR is
+// unset.
+const defaultListenAddr = ":8080"
 
 // lookupFunc finds an environment variable, like os.LookupEnv.
 type lookupFunc func(key string) (string, bool)
@@ -58,6 +74,23 @@ func loadConfig(env lookupFunc) (config, error) {
 	c := config{
 		token:       get("TELEGRAM_BOT_TOKEN"),
 		apiEndpoint: get("TELEGRAM_API_ENDPOINT"),
+		stateDB:     get("STATE_DB"),
+	}
+	if c.stateDB == "" {
+		c.stateDB = defaultStateDB
+	}
+	c.webhookURL, c.webhookSecret, c.listenAddr = get("WEBHOOK_URL"), get("WEBHOOK_SECRET"), get("LISTEN_ADDR")
+	if c.webhookURL != "" {
+		u, err := url.Parse(c.webhookURL)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return config{}, errors.New("WEBHOOK_URL: want the bot's public address, e.g. https://bot.example.org/telegram/webhook")
+		}
+		if c.webhookSecret == "" {
+			return config{}, errors.New("WEBHOOK_SECRET: required with WEBHOOK_URL (1 to 256 of A-Z a-z 0-9 _ -)")
+		}
+		if c.listenAddr == "" {
+			c.listenAddr = defaultListenAddr
+		}
 	}
 	if c.apiEndpoint != "" && strings.Count(c.apiEndpoint, "%s") != 2 {
 		return config{}, errors.New("TELEGRAM_API_ENDPOINT: want a template with two %s, e.g. http://127.0.0.1:8081/bot%s/%s")

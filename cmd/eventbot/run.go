@@ -13,8 +13,13 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"eventbot/bot"
+	"eventbot/bot/store"
 	"eventbot/corpus"
 	"eventbot/knowledge"
 )
@@ -55,29 +60,44 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 		return ask(ctx, kb, args, stdin, stdout, stderr)
 	}
 
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		reloadOnHangup(ctx, logger, kb, hangup)
-	}()
+	wg.Go(func() { reloadOnHangup(ctx, logger, kb, metrics, hangup) })
 
 	if cfg.token == "" {
 		return bot.Terminal(ctx, logger, kb, stdin, stdout)
 	}
-	b, err := bot.New(logger, bot.Config{Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb}, kb)
+	st, err := store.Open(cfg.stateDB)
+	if err != nil {
+		return fmt.Errorf("STATE_DB: %w", err)
+	}
+	defer st.Close()
+	b, err := bot.New(logger, bot.Config{
+		Token: cfg.token, APIEndpoint: cfg.apiEndpoint, AdminIDs: cfg.adminIDs, Library: kb, Store: st,
+		WebhookURL: cfg.webhookURL, WebhookSecret: cfg.webhookSecret, Metrics: metrics,
+	}, kb)
 	if err != nil {
 		return err
+	}
+	if cfg.listenAddr != "" {
+		stop, err := serveHTTP(ctx, logger, cfg, b, kb, reg)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return b.Run(ctx)
 }
 
 // reloadOnHangup reloads kb on each value from hangup until ctx is done,
 // and logs the result.
-func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live, hangup <-chan os.Signal) {
+func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live, metrics *bot.Metrics, hangup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -85,6 +105,7 @@ func reloadOnHangup(ctx context.Context, logger *slog.Logger, kb *knowledge.Live
 		case <-hangup:
 		}
 		ch, err := kb.Reload(ctx)
+		metrics.Reloaded(err)
 		if err != nil {
 			for _, fe := range corpus.FileErrors(err) {
 				logger.Error("reload refused: bad article file", "file", fe.File, "reason", fe.Err)
@@ -147,6 +168,18 @@ func ask(ctx context.Context, kb bot.Knowledge, args []string, stdin io.Reader, 
 		_, err = fmt.Fprintf(out, "> %s\n%s\n\n", q, bot.PlainText(a))
 		return err
 	}
+	tooLong := func(start string) error {
+		msg := fmt.Sprintf("question longer than %d bytes, skipped", maxQuestionBytes)
+		if *asJSON {
+			return enc.Encode(struct {
+				Question string `json:"question"`
+				Found    bool   `json:"found"`
+				Error    string `json:"error"`
+			}{truncateUTF8(start, 200), false, msg})
+		}
+		_, err := fmt.Fprintf(out, "> %s…\n(%s)\n\n", truncateUTF8(start, 200), msg)
+		return err
+	}
 	if fl.NArg() > 0 {
 		for _, q := range fl.Args() {
 			if err := answer(q); err != nil {
@@ -155,17 +188,64 @@ func ask(ctx context.Context, kb bot.Knowledge, args []string, stdin io.Reader, 
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if q := strings.TrimSpace(sc.Text()); q != "" {
+	lines := bufio.NewReader(stdin)
+	for {
+		line, whole, err := readLine(lines, maxQuestionBytes)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, fs.ErrClosed) {
+			return fmt.Errorf("read questions: %w", err)
+		}
+		q := strings.TrimSpace(line)
+		switch {
+		case !whole:
+			if err := tooLong(q); err != nil {
+				return err
+			}
+		case q != "":
 			if err := answer(q); err != nil {
 				return err
 			}
 		}
+		if err != nil {
+			return nil
+		}
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, fs.ErrClosed) {
-		return fmt.Errorf("read questions: %w", err)
+}
+
+// truncateUTF8 returns at most the first n bytes of s, cut at a rune.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return nil
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// maxQuestionBytes bounds a question read from standard input; a longer
+// line is answered with an error and skipped.
+const maxQuestionBytes = 64 << 10
+
+// readLine reads one line from r, without its line ending, keeping at
+// most max bytes of it: whole is false if it was longer (the rest is
+// read and dropped). err is io.EOF after the last line.
+func readLine(r *bufio.Reader, max int) (line string, whole bool, err error) {
+	var b []byte
+	whole = true
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if whole && len(b)+len(chunk) <= max+len("\r\n") {
+			b = append(b, chunk...)
+		} else {
+			whole = false
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line = strings.TrimRight(string(b), "\r\n")
+		if errors.Is(err, io.EOF) && (len(b) > 0 || !whole) {
+			return line, whole, nil // the last line has no line ending
+		}
+		return line, whole, err
+	}
 }

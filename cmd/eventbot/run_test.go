@@ -111,6 +111,34 @@ func TestAskJSON(t *testing.T) {
 	}
 }
 
+// TestAskLongLine: a question line of 1 MiB gets a JSON error line, and
+// the questions after it are answered; the last line needs no line
+// ending.
+func TestAskLongLine(t *testing.T) {
+	var out, errs bytes.Buffer
+	in := strings.NewReader("Who claimed responsibility?\n" + strings.Repeat("крокус ", 1<<20/13) + "\r\nWhat is the capital of France?")
+	err := run(context.Background(), []string{"ask", "--json"}, envOf(map[string]string{"CORPUS_DIR": "../../corpus"}), nil, in, &out, &errs)
+	if err != nil {
+		t.Fatalf("run ask: %v (stderr %s)", err, errs.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want one per question: %q", len(lines), out.String())
+	}
+	var long struct {
+		Question string `json:"question"`
+		Found    bool   `json:"found"`
+		Error    string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &long); err != nil || long.Error == "" || long.Found || !strings.HasPrefix(long.Question, "крокус") {
+		t.Errorf("line for the long question = %s (%v), want a JSON error line", lines[1], err)
+	}
+	var last answerJSON
+	if err := json.Unmarshal([]byte(lines[2]), &last); err != nil || last.Found == nil || *last.Found {
+		t.Errorf("last line = %s, want the France question answered as not found", lines[2])
+	}
+}
+
 func TestAskArgsPlain(t *testing.T) {
 	var out, errs bytes.Buffer
 	err := run(context.Background(), []string{"ask", "Which news agency published the claim?"}, envOf(nil), nil, strings.NewReader(""), &out, &errs)

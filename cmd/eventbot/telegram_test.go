@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 	srv := telegramtest.NewServer(t, token)
 	env := envOf(map[string]string{
 		"TELEGRAM_BOT_TOKEN":    token,
+		"STATE_DB":              filepath.Join(t.TempDir(), "state.db"),
 		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
 		"CORPUS_DIR":            "../../corpus",
 		"LOG_LEVEL":             "debug",
