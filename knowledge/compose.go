@@ -85,7 +85,7 @@ const alsoReported = " Also reported ("
 // otherMargin is how far below the best candidate's log-odds another
 // article's sentence may score and still be given as another report when
 // it answers differently.
-const otherMargin = 1.0
+const otherMargin = 5.0
 
 // otherReport finds, for a question whose kind has a short answer (a name,
 // number, date or place), the best sentence of another article that

@@ -115,10 +115,10 @@ func TestDevSet(t *testing.T) {
 	}{
 		{"../../shared/eval/chat.jsonl", 75, 11},
 		{"dev", 31, 3},
-		{"hard", 40, 13},
+		{"hard", 41, 13},
 		{"variants", 45, 7},
 		{"probe", 19, 11},
-		{"probe2", 33, 5},
+		{"probe2", 34, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {
