@@ -658,10 +658,15 @@ func isStop(lxs []*foreignLexicon, w string) bool {
 	return false
 }
 
+// lookupStem returns the English words of w's entry in the first lexicon
+// that has one; failing that, of its root written in Russian letters
+// ("поліція": "полиция"), which the Ukrainian and Russian lexicons share.
 func lookupStem(lxs []*foreignLexicon, w string) []string {
-	for _, lx := range lxs {
-		if en := lx.english(w); en != nil {
-			return en
+	for _, form := range []string{w, slavic.AsRussian(w)} {
+		for _, lx := range lxs {
+			if en := lx.english(form); en != nil {
+				return en
+			}
 		}
 	}
 	return nil

@@ -115,7 +115,7 @@ func TestDevSet(t *testing.T) {
 	}{
 		{"../../shared/eval/chat.jsonl", 75, 11},
 		{"dev", 31, 3},
-		{"hard", 41, 13},
+		{"hard", 43, 13},
 		{"variants", 45, 7},
 		{"probe", 19, 11},
 		{"probe2", 34, 5},

@@ -41,7 +41,14 @@ var latin = func() map[rune]string {
 // asRussian writes the letters only Ukrainian has as their Russian
 // counterparts, so that shared roots meet ("терористів": "терористив",
 // stem "террорист" less one т).
-var asRussian = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "ґ", "г", "'", "", "’", "")
+var asRussian = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "ґ", "г", "ё", "е", "'", "", "’", "")
+
+// AsRussian writes the letters of a lower-case Ukrainian word that only
+// Ukrainian has as their Russian counterparts, and ё as е, so that the
+// roots the two languages share meet.
+func AsRussian(word string) string {
+	return asRussian.Replace(word)
+}
 
 // Stem returns the stem of a lower-case Russian or Ukrainian word.
 func Stem(lang, word string) string {
