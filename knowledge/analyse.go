@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"eventbot/knowledge/slavic"
 )
 
 // qtype is the kind of a question, which says what kind of answer fits.
@@ -579,9 +581,34 @@ func (b *Base) analyseForeign(q *question) {
 			}
 			continue
 		}
+		// A word the hand-written lexicons lack may be in the generated
+		// dictionary, by its stem.
+		// A stem of three letters has too many senses ("нов"); a
+		// Ukrainian word meets it only by a stem of five letters or
+		// more: shorter shared roots are false friends too often
+		// ("останніми", latest, is not "остаться", remain).
+		if stem := slavic.Stem(q.language, lower); b.lexicon.dictionary[stem] != nil && utf8.RuneCountInString(stem) >= minDictionaryStem[q.language] {
+			en := b.lexicon.dictionary[stem]
+			for _, e := range en {
+				for _, t := range b.terms(e) {
+					phrase = append(phrase, token{t, plainToken, ""})
+				}
+			}
+			continue
+		}
 		// A word the lexicon does not know: if a name, its
-		// transliteration may be among the articles' terms.
-		ts := b.spell(transliterate(lower))
+		// transliteration may be among the articles' terms, as spelt
+		// or by its consonant key ("Уотсон": Watson).
+		ts := b.spell(slavic.Latin(lower))
+		keyed := false // a name of the articles, found by its key alone
+		if len(ts) != 1 || b.stats.df[ts[0]] == 0 {
+			for _, form := range []string{slavic.Stem(q.language, lower), lower} {
+				if w := b.nameByKey(slavic.Key(slavic.Latin(form))); w != "" {
+					ts, keyed = b.terms(w), len(slavic.Key(w)) >= 4
+					break
+				}
+			}
+		}
 		// Only names are capitalised inside a Russian or Ukrainian
 		// sentence: an unknown name is a thing the articles lack, an
 		// unknown lower-case word more likely a gap in the lexicon (and
@@ -589,7 +616,9 @@ func (b *Base) analyseForeign(q *question) {
 		r, _ := utf8.DecodeRuneInString(w)
 		name := i > 0 && unicode.IsUpper(r)
 		switch {
-		case name && len(ts) == 1 && b.stats.df[ts[0]] > 0:
+		case (name || keyed) && len(ts) == 1 && b.stats.df[ts[0]] > 0:
+			// A lower-case word is taken for a name only by a key long
+			// enough to tell it ("крокус": Crocus).
 			phrase = append(phrase, token{ts[0], plainToken, ""})
 		case name:
 			phrase = append(phrase, token{lower, unknownName, ""})
@@ -606,6 +635,10 @@ func (b *Base) analyseForeign(q *question) {
 }
 
 var otherSlavic = map[string]string{"ru": "uk", "uk": "ru"}
+
+// minDictionaryStem is the shortest stem, in letters, by which a word of
+// each language meets the generated dictionary.
+var minDictionaryStem = map[string]int{"ru": 4, "uk": 5}
 
 func lookupQuestion(lxs []*foreignLexicon, w string) (string, bool) {
 	for _, lx := range lxs {
@@ -625,31 +658,16 @@ func isStop(lxs []*foreignLexicon, w string) bool {
 	return false
 }
 
+// lookupStem returns the English words of w's entry in the first lexicon
+// that has one; failing that, of its root written in Russian letters
+// ("поліція": "полиция"), which the Ukrainian and Russian lexicons share.
 func lookupStem(lxs []*foreignLexicon, w string) []string {
-	for _, lx := range lxs {
-		if en := lx.english(w); en != nil {
-			return en
+	for _, form := range []string{w, slavic.AsRussian(w)} {
+		for _, lx := range lxs {
+			if en := lx.english(form); en != nil {
+				return en
+			}
 		}
 	}
 	return nil
-}
-
-var translit = map[rune]string{
-	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z",
-	'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r",
-	'с': "s", 'т': "t", 'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch",
-	'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya", 'і': "i", 'ї': "yi", 'є': "ye", 'ґ': "g",
-}
-
-// transliterate writes a Russian or Ukrainian word in Latin letters.
-func transliterate(w string) string {
-	var sb strings.Builder
-	for _, r := range w {
-		if s, ok := translit[r]; ok {
-			sb.WriteString(s)
-		} else {
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
 }

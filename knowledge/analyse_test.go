@@ -197,3 +197,25 @@ func TestAbstainsWithoutTheKind(t *testing.T) {
 		}
 	}
 }
+
+// TestSlavicWords checks the two ways a Russian or Ukrainian word the
+// hand-written lexicons lack reaches the articles: by the generated
+// dictionary through its stem, and, for a name, by its consonant key.
+func TestSlavicWords(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct{ q, want string }{
+		{"Кто автор статьи?", "author"},            // dictionary: автор
+		{"Что сказала Эдриенн Уотсон?", "watson"},  // key: tsn
+		{"Що за інтерв'ю з Міллером?", "miller"},   // stem, then key
+		{"Что случилось в аэропортах?", "airport"}, // dictionary, inflected
+	} {
+		q := b.analyseText(tt.q)
+		var got []string
+		for _, c := range q.concepts {
+			got = append(got, strings.Join(c.alts[0], " "))
+		}
+		if !slices.Contains(got, tt.want) {
+			t.Errorf("analyse(%q): concepts %q; want %q among them", tt.q, got, tt.want)
+		}
+	}
+}

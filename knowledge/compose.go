@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -37,8 +38,29 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		first.Mark = p.sentence(best.sentence)
 	}
 	a.Citations = append(a.Citations, first)
-	// Other strong passages from other articles, for the reader.
 	seen := map[int]bool{p.doc: true}
+	if b.enabled(Conflicts) {
+		if o, ok := b.otherReport(q, cands, a.Lead); ok {
+			op := &b.passages[o.passage]
+			ol := leadPhrase(q, op.sentence(o.sentence), &op.info[o.sentence], o.number)
+			date := b.docs[op.doc].Date.Human()
+			source := b.docs[op.doc].Publisher
+			if source == "" {
+				source = "another article"
+			}
+			tail := fmt.Sprintf("%s%s, %s): ", alsoReported, source, date)
+			room := MaxAnswerLen - utf8.RuneCountInString(a.Text) - utf8.RuneCountInString(tail)
+			if room >= utf8.RuneCountInString(ol)+20 {
+				a.Text += tail + excerpt(q, op.sentence(o.sentence), &op.info[o.sentence], ol, room)
+				a.Lead += "; also reported: " + ol + " (" + date + ")"
+				cite := b.citation(op)
+				cite.Mark = ol
+				a.Citations = append(a.Citations, cite)
+				seen[op.doc] = true
+			}
+		}
+	}
+	// Other strong passages from other articles, for the reader.
 	for _, c := range cands[1:] {
 		op := &b.passages[c.passage]
 		if len(a.Citations) >= 3 || c.coverage < minCoverage || c.prior < best.prior*0.8 {
@@ -54,6 +76,42 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 	}
 	return a
+}
+
+// alsoReported opens, in an answer's text, another article's report that
+// answers differently.
+const alsoReported = " Also reported ("
+
+// otherMargin is how far below the best candidate's log-odds another
+// article's sentence may score and still be given as another report when
+// it answers differently.
+const otherMargin = 5.0
+
+// otherReport finds, for a question whose kind has a short answer (a name,
+// number, date or place), the best sentence of another article that
+// answers differently from lead, within otherMargin of the best: a report
+// that conflicts with the first, whether or not the question says so.
+func (b *Base) otherReport(q question, cands []candidate, lead string) (candidate, bool) {
+	if lead == "" || len(cands) < 2 {
+		return candidate{}, false
+	}
+	best := cands[0]
+	doc := b.passages[best.passage].doc
+	for _, c := range cands[1:] {
+		if c.score < best.score-otherMargin {
+			break
+		}
+		p := &b.passages[c.passage]
+		if p.doc == doc || !b.holdsKind(q, &c) {
+			continue
+		}
+		l := leadPhrase(q, p.sentence(c.sentence), &p.info[c.sentence], c.number)
+		if l == "" || strings.Contains(strings.ToLower(lead), strings.ToLower(l)) || strings.Contains(strings.ToLower(l), strings.ToLower(lead)) {
+			continue
+		}
+		return c, true
+	}
+	return candidate{}, false
 }
 
 // maxReports is how many articles' reports a conflicting answer gives:
@@ -298,8 +356,13 @@ func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string
 
 // leadName is the first name the sentence gives that the question does
 // not.
-func leadName(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
-	for _, loc := range nameRE.FindAllStringIndex(sentence, -1) {
+func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) string {
+	locs := nameRE.FindAllStringIndex(sentence, -1)
+	// "Which branch": the name next to the noun asked for first.
+	if at := info.terms[q.focus]; q.focus != "" && len(at) > 0 {
+		slices.SortStableFunc(locs, func(x, y []int) int { return nameDistance(x, at) - nameDistance(y, at) })
+	}
+	for _, loc := range locs {
 		m := sentence[loc[0]:loc[1]]
 		for _, article := range []string{"The ", "A ", "An "} {
 			m = strings.TrimPrefix(m, article)
@@ -337,6 +400,24 @@ var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?
 // is no fewer) around what answers: the lead phrase when there is one,
 // else the window holding most of the question's concepts and of the
 // evidence of the kind of answer asked for ("using gasoline" for how).
+// nameDistance is how far, in bytes, the span loc is from the nearest of
+// offsets, in steps of maxNameGap: names within one step are equally near.
+func nameDistance(loc []int, offsets []int) int {
+	const maxNameGap = 40
+	d := math.MaxInt
+	for _, o := range offsets {
+		switch {
+		case o >= loc[1]:
+			d = min(d, o-loc[1])
+		case o < loc[0]:
+			d = min(d, loc[0]-o)
+		default:
+			d = 0
+		}
+	}
+	return d / maxNameGap
+}
+
 func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
 	if utf8.RuneCountInString(s) <= room {
 		return s

@@ -17,6 +17,9 @@ func TestLead(t *testing.T) {
 		{"Where were the suspects detained?", []string{"Bryansk"}},
 		{"Who claimed responsibility for the attack?", []string{"Islamic State"}},
 		{"How many people were killed?", []string{"139", "40"}},
+		// Two articles name different branches: both, each cited; the
+		// name next to the noun asked for ("branch") leads.
+		{"Which branch of ISIS is suspected?", []string{"ISIS", "Khorasan"}},
 	} {
 		a, err := b.Answer(t.Context(), tt.question)
 		if err != nil {

@@ -114,11 +114,11 @@ func TestDevSet(t *testing.T) {
 		supported, abstained int // floors
 	}{
 		{"../../shared/eval/chat.jsonl", 76, 11},
-		{"dev", 30, 3},
-		{"hard", 40, 13},
-		{"variants", 44, 7},
+		{"dev", 31, 3},
+		{"hard", 43, 13},
+		{"variants", 45, 7},
 		{"probe", 19, 11},
-		{"probe2", 33, 5},
+		{"probe2", 34, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

@@ -2,7 +2,10 @@ package knowledge
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"eventbot/knowledge/slavic"
 )
 
 // correct returns the word of the articles closest in spelling to word,
@@ -49,13 +52,44 @@ func closest(word string, vocab map[string]int) string {
 	return best
 }
 
-// addSpelling counts the words of text, lower-cased, for correct.
+// addSpelling counts the words of text, lower-cased, for correct, and its
+// capitalised words by their consonant key, for nameByKey.
 func (b *Base) addSpelling(text string) {
-	for _, w := range words(strings.ToLower(text)) {
+	if b.nameKeys == nil {
+		b.nameKeys = map[string]map[string]int{}
+	}
+	for _, w := range words(text) {
+		lower := strings.ToLower(w)
 		if utf8.RuneCountInString(w) >= 4 {
-			b.spelling[w]++
+			b.spelling[lower]++
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || !unicode.Is(unicode.Latin, r) {
+			continue
+		}
+		if k := slavic.Key(lower); len(k) >= 3 {
+			if b.nameKeys[k] == nil {
+				b.nameKeys[k] = map[string]int{}
+			}
+			b.nameKeys[k][lower]++
 		}
 	}
+}
+
+// nameByKey returns the articles' capitalised word, commonest first, whose
+// consonant key is key, or "" when none is or the key is too short to
+// tell names apart.
+func (b *Base) nameByKey(key string) string {
+	if len(key) < 3 {
+		return ""
+	}
+	best, n := "", 0
+	for w, c := range b.nameKeys[key] {
+		if c > n || c == n && w < best {
+			best, n = w, c
+		}
+	}
+	return best
 }
 
 // editDistance is the optimal-string-alignment distance between a and b

@@ -42,6 +42,9 @@ type Base struct {
 	analyzer analysis.Analyzer
 	stats    termStats
 	spelling map[string]int // the articles' words, lower-cased, and their counts
+	// nameKeys finds the articles' capitalised words by their consonant
+	// key (slavic.Key), for names asked in Cyrillic.
+	nameKeys map[string]map[string]int
 	lexicon  *lexicon
 	// groups are the lexicon's synonym groups as analysed term sequences;
 	// groupIndex finds a member's group by its text or its terms.

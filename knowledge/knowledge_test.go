@@ -139,8 +139,17 @@ func TestAnswer(t *testing.T) {
 		if c.Doc == "" || c.Title == "" || c.Date == "" {
 			t.Errorf("Answer(%.40q) citation lacks metadata: %+v", tt.question, c)
 		}
-		if !strings.Contains(c.Passage, strings.TrimSuffix(a.Text, "…")) {
-			t.Errorf("Answer(%.40q).Text %q is not in the cited passage %q", tt.question, a.Text, c.Passage)
+		// Each part of the text is in a cited passage: the answer in the
+		// first, another article's report in another.
+		first, other, _ := strings.Cut(a.Text, alsoReported)
+		if !strings.Contains(c.Passage, strings.TrimSuffix(first, "…")) {
+			t.Errorf("Answer(%.40q).Text %q is not in the cited passage %q", tt.question, first, c.Passage)
+		}
+		if _, excerpt, ok := strings.Cut(other, "): "); ok {
+			excerpt = strings.TrimSuffix(strings.TrimPrefix(excerpt, "…"), "…")
+			if !slices.ContainsFunc(a.Citations[1:], func(c Citation) bool { return strings.Contains(c.Passage, excerpt) }) {
+				t.Errorf("Answer(%.40q): the other report %q is in no other cited passage", tt.question, excerpt)
+			}
 		}
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"strings"
 )
 
-// The domain lexicon is data, kept in lexicon/ (see its files' comments):
+// The domain lexicon is data, kept in lexicon/ (see its files' comments;
+// ru-freedict.txt is generated, see cmd/genfreedict):
 // English synonym groups, Russian and Ukrainian stems mapped to English,
 // and the terms that mark an article as one about the event.
 //
+//go:generate sh -c "cd .. && go run ./cmd/genfreedict -dict /usr/share/dictd/freedict-eng-rus.dict.dz -corpus corpus -out knowledge/lexicon/ru-freedict.txt"
 //go:embed lexicon/*.txt
 var lexiconFiles embed.FS
 
@@ -26,6 +28,10 @@ type lexicon struct {
 	short map[string]bool
 	// foreign maps a language ("ru", "uk") to its entries.
 	foreign map[string]*foreignLexicon
+	// dictionary maps Russian stems (slavic.Stem) to English words: the
+	// generated lexicon/ru-freedict.txt, for words the hand-written
+	// lexicons lack; Ukrainian words meet it through their shared roots.
+	dictionary map[string][]string
 	// event lists the terms that mark an article about the event.
 	event []string
 	// chat is how people type in a chat.
@@ -111,6 +117,20 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		}
 		sort.SliceStable(f.stems, func(i, j int) bool { return len(f.stems[i].stem) > len(f.stems[j].stem) })
 		lx.foreign[lang] = f
+	}
+	lx.dictionary = map[string][]string{}
+	err = eachLine(fsys, "lexicon/ru-freedict.txt", func(_, line string) error {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return fmt.Errorf("want \"stem = english\": %q", line)
+		}
+		for _, e := range strings.Split(v, "|") {
+			lx.dictionary[strings.TrimSpace(k)] = append(lx.dictionary[strings.TrimSpace(k)], strings.TrimSpace(e))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}, conflict: map[string]bool{}}
 	err = eachLine(fsys, "lexicon/chat.txt", func(section, line string) error {
