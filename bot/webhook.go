@@ -61,6 +61,16 @@ func (s *session) webhook(ctx context.Context, out chan<- store.Update) error {
 	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return err
 	}
+	// Accept deliveries before asking for them: Telegram may send the
+	// first update before setWebhook has answered.
+	s.bot.hookMu.Lock()
+	s.bot.hook = &hookTarget{ctx: ctx, store: s.store, out: out}
+	s.bot.hookMu.Unlock()
+	defer func() {
+		s.bot.hookMu.Lock()
+		s.bot.hook = nil
+		s.bot.hookMu.Unlock()
+	}()
 	err := s.tg.Retry(ctx, "setWebhook", func(ctx context.Context) error {
 		_, err := s.tg.API(ctx).MakeRequest("setWebhook", params)
 		return err
@@ -72,13 +82,7 @@ func (s *session) webhook(ctx context.Context, out chan<- store.Update) error {
 		return fmt.Errorf("set webhook: %w", err)
 	}
 	s.logger.Info("webhook set; updates come from Telegram")
-	s.bot.hookMu.Lock()
-	s.bot.hook = &hookTarget{ctx: ctx, store: s.store, out: out}
-	s.bot.hookMu.Unlock()
 	<-ctx.Done()
-	s.bot.hookMu.Lock()
-	s.bot.hook = nil
-	s.bot.hookMu.Unlock()
 	return nil
 }
 

@@ -44,6 +44,10 @@ func TestWebhookAnswers200OnlyOnceJournaled(t *testing.T) {
 	srv.WaitFor(t, "setWebhook", 1)
 	id := srv.PushMessage(42, 7, "private", claimQuestion)
 	waitAnswered(t, srv, nil, []int{id})
+	// The reply may go out before the server has read the 200.
+	srv.WaitUntil(t, "a delivery answered 200", func([]telegramtest.Call) bool {
+		return slices.Contains(srv.WebhookStatuses(), http.StatusOK)
+	})
 
 	req, _ := http.NewRequest(http.MethodPost, hook.URL+"/telegram", nil)
 	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "wrong")
