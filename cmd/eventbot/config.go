@@ -114,6 +114,11 @@ func loadConfig(env lookupFunc) (config, error) {
 	} else if info, err := os.Stat(defaultCorpusDir); err == nil && info.IsDir() {
 		c.corpusDir = defaultCorpusDir
 	}
+	if c.token == "" {
+		// The terminal chat and ask share the terminal with the
+		// conversation: only what needs attention is logged.
+		c.logLevel = slog.LevelWarn
+	}
 	if lvl := get("LOG_LEVEL"); lvl != "" {
 		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {
 			return config{}, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)

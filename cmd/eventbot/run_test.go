@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +46,29 @@ func TestLoadConfig(t *testing.T) {
 	c, _ := loadConfig(envOf(map[string]string{"BOT_ADMIN_IDS": "12, 34"}))
 	if len(c.adminIDs) != 2 || c.adminIDs[0] != 12 || c.adminIDs[1] != 34 {
 		t.Errorf("adminIDs = %v, want [12 34]", c.adminIDs)
+	}
+}
+
+// TestLogLevel: the terminal chat logs only warnings unless told
+// otherwise; a Telegram bot logs from info.
+func TestLogLevel(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want slog.Level
+	}{
+		{nil, slog.LevelWarn},
+		{map[string]string{"LOG_LEVEL": "debug"}, slog.LevelDebug},
+		{map[string]string{"TELEGRAM_BOT_TOKEN": "1:x"}, slog.LevelInfo},
+		{map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOG_LEVEL": "error"}, slog.LevelError},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(envOf(tt.env))
+		if err != nil {
+			t.Fatalf("loadConfig(%v): %v", tt.env, err)
+		}
+		if c.logLevel != tt.want {
+			t.Errorf("loadConfig(%v): log level %v, want %v", tt.env, c.logLevel, tt.want)
+		}
 	}
 }
 
