@@ -49,11 +49,11 @@ func closest(word string, vocab map[string]int) string {
 	return best
 }
 
-// addSpelling counts the words of text, lower-cased, for correct.
-func (b *Base) addSpelling(text string) {
+// countSpelling counts the words of text, lower-cased, for correct.
+func countSpelling(into map[string]int, text string) {
 	for _, w := range words(strings.ToLower(text)) {
 		if utf8.RuneCountInString(w) >= 4 {
-			b.spelling[w]++
+			into[w]++
 		}
 	}
 }

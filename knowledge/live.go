@@ -14,20 +14,24 @@ import (
 )
 
 // Live is a knowledge base that can be rebuilt from its store while it
-// answers: Reload builds a new index beside the serving one and swaps it
-// in atomically; the old one is closed once the searches in flight on it
-// end. Questions asked during a reload are answered by the old index
-// until the swap and by the new one after.
+// answers. Its generations share one index (in memory, or in
+// Options.IndexDir); Reload works out the next generation from the
+// articles added, changed or removed alone, then, once the searches in
+// flight on the serving generation end, applies them to the index in one
+// batch and swaps the new generation in. A question sees one generation
+// and the index as it was built, before the swap or after.
 type Live struct {
 	logger *slog.Logger
 	store  corpus.Store
-	opts   Options
+	opts   LiveOptions
+	engine *Base // the lexicons, model, vectors: shared by generations
 
-	reload sync.Mutex // one reload at a time
-	cur    atomic.Pointer[generation]
+	reload  sync.Mutex // one reload at a time
+	catalog *catalog   // written under reload
+	cur     atomic.Pointer[generation]
 }
 
-// A generation is one built index and the documents it holds.
+// A generation is one corpus the index serves and its documents.
 type generation struct {
 	base  *Base
 	docs  []corpus.Document
@@ -51,11 +55,34 @@ type Change struct {
 	Took                    time.Duration
 }
 
+// LiveOptions tunes a Live.
+type LiveOptions struct {
+	Options
+	// IndexDir, if set, keeps the index on disk (INDEX_DIR) with a
+	// manifest of the articles in it: a start over an unchanged corpus
+	// then indexes nothing, a changed one only the articles that
+	// changed. A directory another process holds is an error
+	// (ErrIndexInUse); one made by another engine version, or that
+	// cannot be read, is rebuilt. Empty: the index is in memory.
+	IndexDir string
+	// Progress, if set, is called as a build or reload goes through the
+	// corpus's articles (at most every 100 ms, and once at the end):
+	// done of total. It runs on the reloading goroutine and must return
+	// quickly.
+	Progress func(done, total int)
+}
+
 // OpenLive loads the store's articles and indexes them. Bad article files
 // are logged and left out, so that the bot starts with what can be
 // served; a store with no good article is an error. Reload, by contrast,
 // refuses a store with any bad file.
 func OpenLive(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Options) (*Live, error) {
+	return Open(ctx, logger, store, LiveOptions{Options: opts})
+}
+
+// Open is OpenLive with the options of a Live: a persistent index,
+// progress reports.
+func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts LiveOptions) (*Live, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -68,25 +95,36 @@ func OpenLive(ctx context.Context, logger *slog.Logger, store corpus.Store, opts
 			return nil, fmt.Errorf("load corpus: %w", err)
 		}
 	}
-	l := &Live{logger: logger, store: store, opts: opts}
-	g, err := l.build(ctx, docs)
-	if err != nil {
-		return nil, err
-	}
-	l.cur.Store(g)
-	return l, nil
-}
-
-func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, error) {
-	b, err := New(ctx, l.logger, docs, l.opts)
+	eng, err := newEngine(logger, opts.Options)
 	if err != nil {
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
+	cat, err := openCatalog(logger, eng, opts.IndexDir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{logger: logger, store: store, opts: opts, engine: eng, catalog: cat}
+	start := time.Now()
+	ch, err := cat.prepare(ctx, eng, docs, newProgress(logger, "build", len(docs), opts.Progress))
+	if err == nil {
+		err = cat.apply(ch)
+	}
+	if err != nil {
+		cat.close()
+		return nil, fmt.Errorf("index corpus: %w", err)
+	}
+	l.cur.Store(newGeneration(ch.base, docs))
+	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
+		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
+	return l, nil
+}
+
+func newGeneration(b *Base, docs []corpus.Document) *generation {
 	st := Stats{Documents: len(docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, docs: docs, stats: st}, nil
+	return &generation{base: b, docs: docs, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -153,22 +191,27 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next, err := l.build(ctx, docs)
+	pending, err := l.catalog.prepare(ctx, l.engine, docs, newProgress(l.logger, "reload", len(docs), l.opts.Progress))
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	prev := l.cur.Swap(next)
+	next := newGeneration(pending.base, docs)
+	// Wait for the searches in flight on the serving generation, then
+	// change the index and swap: no search sees the index of one
+	// generation with the passages of another.
+	prev := l.cur.Load()
+	prev.mu.Lock()
+	if err := l.catalog.apply(pending); err != nil {
+		prev.mu.Unlock()
+		return Change{}, fmt.Errorf("reload: %w", err)
+	}
+	l.cur.Store(next)
+	prev.closed = true
+	prev.mu.Unlock()
 	ch := diff(prev.docs, docs)
 	ch.Before, ch.After = prev.stats, next.stats
-	// Wait for the searches in flight on the old index, then close it.
-	prev.mu.Lock()
-	prev.closed = true
-	cerr := prev.base.Close()
-	prev.mu.Unlock()
-	if cerr != nil {
-		l.logger.Warn("close the old index", "err", cerr)
-	}
 	ch.Took = time.Since(start)
+	l.logger.Info("reloaded", "documents", len(docs), "indexed", pending.indexed, "took", ch.Took.Round(time.Millisecond))
 	return ch, nil
 }
 
@@ -194,7 +237,7 @@ func (l *Live) Close() error {
 		return errClosed
 	}
 	g.closed = true
-	return g.base.Close()
+	return l.catalog.close()
 }
 
 // diff lists the documents added, removed and changed from before to after.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -44,8 +43,8 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 	out := make([]int, 0, len(res.Hits))
 	score := map[int]float64{}
 	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(b.passages) {
+		i, ok := b.byID[h.ID]
+		if !ok {
 			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
 		}
 		out = append(out, i)

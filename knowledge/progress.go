@@ -1,0 +1,54 @@
+package knowledge
+
+import (
+	"log/slog"
+	"time"
+)
+
+// progressLogAfter is how long a build or reload runs before it logs its
+// progress, and then how often.
+const progressLogAfter = 2 * time.Second
+
+// progressEvery is the least time between two calls of Options.Progress.
+const progressEvery = 100 * time.Millisecond
+
+// progress reports how far a build or reload over total articles is: to
+// Options.Progress at most every progressEvery, and to the log every
+// progressLogAfter once it has run that long. A nil *progress reports
+// nothing.
+type progress struct {
+	logger        *slog.Logger
+	what          string // "build", "reload"
+	total         int
+	report        func(done, total int)
+	start         time.Time
+	logged, ended time.Time // when last logged, last reported
+}
+
+func newProgress(logger *slog.Logger, what string, total int, report func(done, total int)) *progress {
+	now := time.Now()
+	return &progress{logger: logger, what: what, total: total, report: report, start: now, logged: now}
+}
+
+// step records that done articles of total are through.
+func (p *progress) step(done int) {
+	if p == nil {
+		return
+	}
+	now := time.Now()
+	if p.report != nil && (now.Sub(p.ended) >= progressEvery || done == p.total) {
+		p.ended = now
+		p.report(done, p.total)
+	}
+	if now.Sub(p.start) >= progressLogAfter && now.Sub(p.logged) >= progressLogAfter {
+		p.logged = now
+		elapsed := now.Sub(p.start)
+		rate := float64(done) / elapsed.Seconds()
+		var left time.Duration
+		if rate > 0 {
+			left = time.Duration(float64(p.total-done) / rate * float64(time.Second))
+		}
+		p.logger.Info(p.what+" in progress", "articles", done, "total", p.total,
+			"per_second", int(rate), "left", left.Round(100*time.Millisecond))
+	}
+}
