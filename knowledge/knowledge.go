@@ -289,6 +289,11 @@ func (b *Base) groupOf(key string) int {
 // holds one of the lexicon's event terms.
 func (b *Base) aboutEvent(d *corpus.Document) bool {
 	text := strings.ToLower(d.Title + " " + d.Body)
+	// Most news names none of the terms anywhere: only text that holds
+	// one is split into words to see whether it holds it as a word.
+	if !slices.ContainsFunc(b.lexicon.event, func(t string) bool { return strings.Contains(text, t) }) {
+		return false
+	}
 	for _, w := range words(text) {
 		if slices.Contains(b.lexicon.event, w) {
 			return true

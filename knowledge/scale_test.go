@@ -230,6 +230,35 @@ func measureScale(b *testing.B, n int) {
 		b.Fatalf("one-article reload changed %v", ch.Changed)
 	}
 	b.ReportMetric(time.Since(start).Seconds(), "reload1-s")
-	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
 	l.Close()
+
+	// The same corpus in an index on disk: built, then opened again.
+	indexDir := filepath.Join(b.TempDir(), "index")
+	start = time.Now()
+	l, err = Open(ctx, nil, store, LiveOptions{IndexDir: indexDir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "cold-disk-s")
+	l.Close()
+	b.ReportMetric(float64(dirSize(indexDir))/(1<<20), "disk-MB")
+	start = time.Now()
+	l, err = Open(ctx, nil, store, LiveOptions{IndexDir: indexDir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := l.Answer(ctx, qs[0].Question); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "warm-s")
+	if err := os.WriteFile(path, append(data, "\n\nAnother paragraph about Crocus City Hall.\n"...), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	if _, err := l.Reload(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "reload1-disk-s")
+	l.Close()
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
 }
