@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -159,20 +162,13 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 		manifest: manifest{Engine: c.engine, Articles: make(map[string]manifestEntry, len(docs))}}
 	b := eng.fork()
 	b.index = c.index
+	arts, fresh, err := c.analyse(ctx, b, docs, prog)
+	if err != nil {
+		return nil, err
+	}
 	for i := range docs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		doc := &docs[i]
-		h := contentHash(doc)
-		a, old := c.articles[doc.ID], c.manifest.Articles[doc.ID]
-		switch {
-		case a != nil && a.hash == h:
-		case old.Hash == h:
-			// Indexed by an earlier process: its passages are there.
-			a = b.articleFrom(doc, h, old.Event)
-		default:
-			a = b.analyseArticle(doc, h)
+		doc, a := &docs[i], arts[i]
+		if fresh[i] {
 			c.deletePassages(ch.batch, doc.ID)
 			event := "no"
 			if a.event {
@@ -187,8 +183,7 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 			ch.indexed++
 		}
 		ch.articles[doc.ID] = a
-		ch.manifest.Articles[doc.ID] = manifestEntry{Hash: h, Event: a.event, Passages: len(a.passages)}
-		prog.step(i + 1)
+		ch.manifest.Articles[doc.ID] = manifestEntry{Hash: a.hash, Event: a.event, Passages: len(a.passages)}
 	}
 	for id := range c.manifest.Articles {
 		if _, ok := ch.manifest.Articles[id]; !ok {
@@ -208,6 +203,44 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 	b.assemble(docs, ch.articles)
 	ch.base = b
 	return ch, nil
+}
+
+// analyse returns the article of each of docs: the one the catalog
+// holds when its content is unchanged (fresh false), otherwise a new
+// analysis (fresh true), on as many goroutines as there are processors.
+func (c *catalog) analyse(ctx context.Context, b *Base, docs []corpus.Document, prog *progress) ([]*article, []bool, error) {
+	arts, fresh := make([]*article, len(docs)), make([]bool, len(docs))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) {
+					return
+				}
+				doc := &docs[i]
+				h := contentHash(doc)
+				a, old := c.articles[doc.ID], c.manifest.Articles[doc.ID]
+				switch {
+				case a != nil && a.hash == h:
+				case old.Hash == h:
+					// Indexed by an earlier process: its passages are
+					// in the index.
+					a = b.articleFrom(doc, h, old.Event)
+				default:
+					a, fresh[i] = b.analyseArticle(doc, h), true
+				}
+				arts[i] = a
+				prog.step(int(done.Add(1)))
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return arts, fresh, nil
 }
 
 // deletePassages adds to batch the deletion of an article's passages.

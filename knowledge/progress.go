@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -15,16 +16,19 @@ const progressEvery = 100 * time.Millisecond
 // progress reports how far a build or reload over total articles is: to
 // Options.Progress at most every progressEvery, and to the log every
 // progressLogAfter once it has run that long. A nil *progress reports
-// nothing.
+// nothing. It is safe for concurrent use.
 type progress struct {
+	mu            sync.Mutex
 	logger        *slog.Logger
 	what          string // "build", "reload"
 	total         int
 	report        func(done, total int)
 	start         time.Time
 	logged, ended time.Time // when last logged, last reported
+	reported      int       // done when last reported
 }
 
+// newProgress starts reporting the progress of a build or reload.
 func newProgress(logger *slog.Logger, what string, total int, report func(done, total int)) *progress {
 	now := time.Now()
 	return &progress{logger: logger, what: what, total: total, report: report, start: now, logged: now}
@@ -35,8 +39,11 @@ func (p *progress) step(done int) {
 	if p == nil {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	now := time.Now()
-	if p.report != nil && (now.Sub(p.ended) >= progressEvery || done == p.total) {
+	if p.report != nil && (now.Sub(p.ended) >= progressEvery || done == p.total) && done > p.reported {
+		p.reported = done
 		p.ended = now
 		p.report(done, p.total)
 	}
