@@ -3,6 +3,7 @@ package knowledge
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"io/fs"
 	"strconv"
 	"sync"
@@ -28,8 +29,13 @@ type article struct {
 // contentHash identifies a document's content: any change to the file's
 // fields changes it.
 func contentHash(doc *corpus.Document) string {
-	sum := sha256.Sum256(corpus.Format(*doc))
-	return hex.EncodeToString(sum[:16])
+	h := sha256.New()
+	for _, f := range []string{doc.ID, doc.Title, doc.Publisher, doc.Author, doc.Date.String(),
+		doc.Language, doc.URL, doc.Origin, doc.Note, doc.Body} {
+		io.WriteString(h, strconv.Itoa(len(f))+":")
+		io.WriteString(h, f)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // passageID is a passage's id in the bleve index: stable across

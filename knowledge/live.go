@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,11 +31,12 @@ type Live struct {
 	cur     atomic.Pointer[generation]
 }
 
-// A generation is one corpus the index serves and its documents.
+// A generation is one corpus the index serves and its documents' content
+// hashes, by id.
 type generation struct {
-	base  *Base
-	docs  []corpus.Document
-	stats Stats // fixed when built
+	base   *Base
+	hashes map[string]string
+	stats  Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -113,18 +114,23 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch.base, docs))
+	l.cur.Store(newGeneration(ch))
 	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
 }
 
-func newGeneration(b *Base, docs []corpus.Document) *generation {
-	st := Stats{Documents: len(docs), Passages: len(b.passages)}
+func newGeneration(ch *change) *generation {
+	b := ch.base
+	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, docs: docs, stats: st}
+	hashes := make(map[string]string, len(ch.articles))
+	for id, a := range ch.articles {
+		hashes[id] = a.hash
+	}
+	return &generation{base: b, hashes: hashes, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -195,7 +201,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending.base, docs)
+	next := newGeneration(pending)
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.
@@ -208,7 +214,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	l.cur.Store(next)
 	prev.closed = true
 	prev.mu.Unlock()
-	ch := diff(prev.docs, docs)
+	ch := diff(prev.hashes, next.hashes)
 	ch.Before, ch.After = prev.stats, next.stats
 	ch.Took = time.Since(start)
 	l.logger.Info("reloaded", "documents", len(docs), "indexed", pending.indexed, "took", ch.Took.Round(time.Millisecond))
@@ -240,27 +246,25 @@ func (l *Live) Close() error {
 	return l.catalog.close()
 }
 
-// diff lists the documents added, removed and changed from before to after.
-func diff(before, after []corpus.Document) Change {
-	old := make(map[string]corpus.Document, len(before))
-	for _, d := range before {
-		old[d.ID] = d
-	}
+// diff lists the documents added, removed and changed from before to
+// after, each a map of content hashes by id; the lists are sorted.
+func diff(before, after map[string]string) Change {
 	var ch Change
-	for _, d := range after {
-		o, ok := old[d.ID]
-		switch {
+	for id, h := range after {
+		switch old, ok := before[id]; {
 		case !ok:
-			ch.Added = append(ch.Added, d.ID)
-		case !reflect.DeepEqual(o, d):
-			ch.Changed = append(ch.Changed, d.ID)
-		}
-		delete(old, d.ID)
-	}
-	for _, d := range before {
-		if _, ok := old[d.ID]; ok {
-			ch.Removed = append(ch.Removed, d.ID)
+			ch.Added = append(ch.Added, id)
+		case old != h:
+			ch.Changed = append(ch.Changed, id)
 		}
 	}
+	for id := range before {
+		if _, ok := after[id]; !ok {
+			ch.Removed = append(ch.Removed, id)
+		}
+	}
+	slices.Sort(ch.Added)
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
 	return ch
 }

@@ -200,6 +200,11 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
 	ch.batch.SetInternal(manifestKey, data)
+	// What is served of a document beyond its passages is its byline
+	// and date: the body, most of a large corpus, is not kept.
+	for i := range docs {
+		docs[i].Body = ""
+	}
 	b.assemble(docs, ch.articles)
 	ch.base = b
 	return ch, nil
