@@ -15,11 +15,13 @@ import (
 
 // Live is a knowledge base that can be rebuilt from its store while it
 // answers. Its generations share one index (in memory, or in
-// Options.IndexDir); Reload works out the next generation from the
+// LiveOptions.IndexDir); Reload works out the next generation from the
 // articles added, changed or removed alone, then, once the searches in
 // flight on the serving generation end, applies them to the index in one
 // batch and swaps the new generation in. A question sees one generation
-// and the index as it was built, before the swap or after.
+// and the index as it was for it, before the swap or after; one asked
+// while the batch is applied waits for it (milliseconds for a few
+// articles).
 type Live struct {
 	logger *slog.Logger
 	store  corpus.Store

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -182,6 +183,11 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 			}
 			ch.indexed++
 		}
+		// What is served of a document beyond its passages is its byline
+		// and date: the body, most of a large corpus, is not kept, nor
+		// the file's text that its fields would otherwise hold on to.
+		*doc = corpus.Document{ID: strings.Clone(doc.ID), Title: strings.Clone(doc.Title), Publisher: strings.Clone(doc.Publisher),
+			Author: strings.Clone(doc.Author), Date: doc.Date, Language: strings.Clone(doc.Language), URL: strings.Clone(doc.URL)}
 		ch.articles[doc.ID] = a
 		ch.manifest.Articles[doc.ID] = manifestEntry{Hash: a.hash, Event: a.event, Passages: len(a.passages)}
 	}
@@ -200,11 +206,6 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
 	ch.batch.SetInternal(manifestKey, data)
-	// What is served of a document beyond its passages is its byline
-	// and date: the body, most of a large corpus, is not kept.
-	for i := range docs {
-		docs[i].Body = ""
-	}
 	b.assemble(docs, ch.articles)
 	ch.base = b
 	return ch, nil

@@ -158,8 +158,14 @@ func dirSize(dir string) int64 {
 }
 
 // BenchmarkScale measures a corpus of the bundled articles and N
-// synthetic ones: cold build, Answer latency, peak RSS, full and
-// one-article reload. Run it once per size:
+// synthetic ones: with the index in memory, the cold build, the first
+// round of questions and the Answer latencies after it, a full and a
+// one-article reload, and the peak RSS of all that (peakRSS-MB); then
+// with an INDEX_DIR, the cold build, the index's size, the warm start to
+// the first answer, a one-article reload, and the peak RSS of those
+// (peakRSS-disk-MB). Peak RSS is the kernel's VmHWM, reset before each
+// stage (see resetPeakRSS): it includes the test binary and the word
+// vectors. Run it once per size, one size per process:
 //
 //	go test -run '^$' -bench 'Scale/(1k|10k)$' -benchtime 1x ./knowledge
 //	go test -run '^$' -bench 'Scale/50k$' -benchtime 1x -timeout 30m ./knowledge
@@ -240,6 +246,8 @@ func measureScale(b *testing.B, n int) {
 	}
 	b.ReportMetric(time.Since(start).Seconds(), "reload1-s")
 	l.Close()
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
+	resetPeakRSS()
 
 	// The same corpus in an index on disk: built, then opened again.
 	indexDir := filepath.Join(b.TempDir(), "index")
@@ -269,5 +277,5 @@ func measureScale(b *testing.B, n int) {
 	}
 	b.ReportMetric(time.Since(start).Seconds(), "reload1-disk-s")
 	l.Close()
-	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS-disk-MB")
 }
