@@ -186,8 +186,9 @@ func (l *Live) Stats() Stats {
 }
 
 // Reload reads the store again and, if every article file in it is good,
-// swaps in an index of them. Otherwise it keeps serving the current index
-// and returns an error from which corpus.FileErrors lists each bad file.
+// indexes the articles added or changed, drops those removed and swaps
+// the result in. Otherwise it keeps serving the current corpus and
+// returns an error from which corpus.FileErrors lists each bad file.
 func (l *Live) Reload(ctx context.Context) (Change, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
