@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"eventbot/corpus"
 )
 
@@ -163,8 +165,9 @@ func TestIndexDirChanges(t *testing.T) {
 	sameAnswers(t, l, openLive(t, corpus.Dir(dir)))
 }
 
-// TestIndexDirRebuilt starts over an index that cannot be read, and over
-// one made by another engine: each is rebuilt, with a log line.
+// TestIndexDirRebuilt starts over an index that cannot be read, one whose
+// manifest lists other documents than it holds, and one made by another
+// engine: each is rebuilt, with a log line.
 func TestIndexDirRebuilt(t *testing.T) {
 	dir := seedDir(t)
 	for _, tt := range []struct {
@@ -177,6 +180,28 @@ func TestIndexDirRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "unreadable"},
+		{"manifest of other documents", func(t *testing.T, indexDir string) {
+			idx, err := bleve.Open(filepath.Join(indexDir, bleveDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer idx.Close()
+			data, err := idx.GetInternal(manifestKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m manifest
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatal(err)
+			}
+			m.Articles["lost-article"] = manifestEntry{Hash: "00", Event: true, Passages: 3}
+			if data, err = json.Marshal(m); err != nil {
+				t.Fatal(err)
+			}
+			if err := idx.SetInternal(manifestKey, data); err != nil {
+				t.Fatal(err)
+			}
+		}, "corrupt"},
 		{"foreign", func(t *testing.T, indexDir string) {
 			// An index made with other techniques is another engine's.
 			l, err := Open(context.Background(), nil, corpus.Dir(dir), LiveOptions{IndexDir: indexDir, Options: Options{Disable: Synonyms}})

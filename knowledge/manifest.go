@@ -83,7 +83,7 @@ func openCatalog(logger *slog.Logger, eng *Base, dir string) (*catalog, error) {
 	if _, err := os.Stat(path); err == nil {
 		idx, err := bleve.OpenUsing(path, config)
 		if err == nil {
-			if m, reason := readManifest(idx, fp); reason == "" {
+			if m, reason := readManifest(idx, fp, len(eng.synonymDefinitions())); reason == "" {
 				c.index, c.manifest = idx, m
 				return c, nil
 			} else {
@@ -122,8 +122,10 @@ func isLockTimeout(err error) bool {
 	return false
 }
 
-// readManifest reads the index's manifest, or says why it will not do.
-func readManifest(idx bleve.Index, engine string) (manifest, string) {
+// readManifest reads the index's manifest, or says why it will not do:
+// missing, of another engine, or listing other than the index's
+// documents (its passages and synonyms synonym definitions).
+func readManifest(idx bleve.Index, engine string, synonyms int) (manifest, string) {
 	data, err := idx.GetInternal(manifestKey)
 	if err != nil || len(data) == 0 {
 		return manifest{}, "no manifest"
@@ -137,6 +139,13 @@ func readManifest(idx bleve.Index, engine string) (manifest, string) {
 	}
 	if m.Articles == nil {
 		m.Articles = map[string]manifestEntry{}
+	}
+	want := uint64(synonyms)
+	for _, e := range m.Articles {
+		want += uint64(e.Passages)
+	}
+	if n, err := idx.DocCount(); err != nil || n != want {
+		return manifest{}, fmt.Sprintf("corrupt: %d documents, the manifest lists %d", n, want)
 	}
 	return m, ""
 }
@@ -196,7 +205,7 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, docs []corpus.Document
 			c.deletePassages(ch.batch, id)
 		}
 	}
-	if len(c.manifest.Articles) == 0 && b.enabled(Synonyms) {
+	if len(c.manifest.Articles) == 0 {
 		if err := b.indexSynonyms(ch.batch); err != nil {
 			return nil, err
 		}
@@ -280,6 +289,21 @@ func (c *catalog) update(ctx context.Context, eng *Base, docs []corpus.Document,
 
 // indexSynonyms adds the lexicon's one-word synonym groups to batch.
 func (b *Base) indexSynonyms(batch *bleve.Batch) error {
+	for id, def := range b.synonymDefinitions() {
+		if err := batch.IndexSynonym(id, synonymSrc, def); err != nil {
+			return fmt.Errorf("index synonyms: %w", err)
+		}
+	}
+	return nil
+}
+
+// synonymDefinitions are the lexicon's groups of two or more one-word
+// members, by their id in the index; none when synonyms are off.
+func (b *Base) synonymDefinitions() map[string]*bleve.SynonymDefinition {
+	defs := map[string]*bleve.SynonymDefinition{}
+	if !b.enabled(Synonyms) {
+		return defs
+	}
 	for gi, g := range b.groups {
 		var single []string
 		for _, seq := range g {
@@ -287,13 +311,9 @@ func (b *Base) indexSynonyms(batch *bleve.Batch) error {
 				single = append(single, seq[0])
 			}
 		}
-		if len(single) < 2 {
-			continue
-		}
-		def := &bleve.SynonymDefinition{Synonyms: single}
-		if err := batch.IndexSynonym("synonyms-"+strconv.Itoa(gi), synonymSrc, def); err != nil {
-			return fmt.Errorf("index synonyms: %w", err)
+		if len(single) >= 2 {
+			defs["synonyms-"+strconv.Itoa(gi)] = &bleve.SynonymDefinition{Synonyms: single}
 		}
 	}
-	return nil
+	return defs
 }
