@@ -292,6 +292,17 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("reload")
+
+	// A reload's own report, beside the Live's.
+	var own [][2]int
+	ctx := WithProgress(context.Background(), func(done, total int) { own = append(own, [2]int{done, total}) })
+	if _, err := l.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(own) == 0 || own[len(own)-1] != [2]int{105, 105} {
+		t.Errorf("WithProgress report %v, want it to end at 105 of 105", own)
+	}
+	check("reload with its own report")
 }
 
 // TestProgressLogged logs the progress of a build that has run longer

@@ -69,9 +69,10 @@ type LiveOptions struct {
 	// cannot be read, is rebuilt. Empty: the index is in memory.
 	IndexDir string
 	// Progress, if set, is called as a build or reload goes through the
-	// corpus's articles (at most every 100 ms, and once at the end):
-	// done of total. It runs on the reloading goroutine and must return
-	// quickly.
+	// corpus's articles (at most every 100 ms, never going back, and
+	// once at the end): done of total. It runs on the reloading
+	// goroutine and must return quickly. WithProgress sets one for a
+	// single Reload or Add.
 	Progress func(done, total int)
 }
 
@@ -108,7 +109,7 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 	}
 	l := &Live{logger: logger, store: store, opts: opts, engine: eng, catalog: cat}
 	start := time.Now()
-	ch, err := cat.prepare(ctx, eng, docs, newProgress(logger, "build", len(docs), opts.Progress))
+	ch, err := cat.prepare(ctx, eng, docs, newProgress(logger, "build", len(docs), progressReport(ctx, opts.Progress)))
 	if err == nil {
 		err = cat.apply(ch)
 	}
@@ -200,7 +201,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	pending, err := l.catalog.prepare(ctx, l.engine, docs, newProgress(l.logger, "reload", len(docs), l.opts.Progress))
+	pending, err := l.catalog.prepare(ctx, l.engine, docs, newProgress(l.logger, "reload", len(docs), progressReport(ctx, l.opts.Progress)))
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}

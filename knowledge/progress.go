@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
@@ -57,5 +58,31 @@ func (p *progress) step(done int) {
 		}
 		p.logger.Info(p.what+" in progress", "articles", done, "total", p.total,
 			"per_second", int(rate), "left", left.Round(100*time.Millisecond))
+	}
+}
+
+type progressKey struct{}
+
+// WithProgress returns a context under which a Live's Reload or Add also
+// reports its progress to report, as LiveOptions.Progress does: so that
+// the one who asked for a reload (an admin's /reload) can follow that
+// reload alone.
+func WithProgress(ctx context.Context, report func(done, total int)) context.Context {
+	return context.WithValue(ctx, progressKey{}, report)
+}
+
+// progressReport returns what reports a build's or reload's progress
+// under ctx: opts, the context's (WithProgress), both, or nil.
+func progressReport(ctx context.Context, opts func(done, total int)) func(done, total int) {
+	asked, _ := ctx.Value(progressKey{}).(func(done, total int))
+	switch {
+	case asked == nil:
+		return opts
+	case opts == nil:
+		return asked
+	}
+	return func(done, total int) {
+		opts(done, total)
+		asked(done, total)
 	}
 }
