@@ -2,7 +2,10 @@
 //
 // New splits each article about the event into paragraph-sized passages
 // with known sentence boundaries and indexes them in an in-memory bleve
-// index (scorch, English analyzer, BM25). Answer runs a question through
+// index (scorch, English analyzer, BM25); Open serves a store of articles
+// whose index, in memory or on disk with a manifest of the articles it
+// holds, follows the store's changes article by article (index.go,
+// manifest.go, live.go). Answer runs a question through
 // the stages normalise → analyse → retrieve → score → compose (see
 // answer.go): it picks the sentence that best answers, by a model fitted on
 // labelled questions (package model), leads with the answer itself, and
