@@ -75,7 +75,7 @@ func Load(fsys fs.FS) ([]Document, error) {
 		}
 		names = append(names, name)
 	}
-	// Files are read and parsed on as many goroutines as there are
+	// Files are read and parsed on twice as many goroutines as there are
 	// processors: a large corpus is mostly waiting on the file system.
 	read := make([]Document, len(names))
 	failed := make([]error, len(names))
