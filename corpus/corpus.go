@@ -14,8 +14,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Ext is the file name extension of article files.
@@ -64,21 +67,42 @@ func Load(fsys fs.FS) ([]Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read corpus directory: %w", err)
 	}
-	var (
-		docs []Document
-		errs []error
-	)
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
 			continue
 		}
-		doc, err := readFile(fsys, name)
-		if err != nil {
-			errs = append(errs, &FileError{File: name, Err: err})
+		names = append(names, name)
+	}
+	// Files are read and parsed on twice as many goroutines as there are
+	// processors: a large corpus is mostly waiting on the file system.
+	read := make([]Document, len(names))
+	failed := make([]error, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(names) {
+					return
+				}
+				read[i], failed[i] = readFile(fsys, names[i])
+			}
+		})
+	}
+	wg.Wait()
+	var (
+		docs []Document
+		errs []error
+	)
+	for i, name := range names {
+		if failed[i] != nil {
+			errs = append(errs, &FileError{File: name, Err: failed[i]})
 			continue
 		}
-		docs = append(docs, doc)
+		docs = append(docs, read[i])
 	}
 	if len(docs) == 0 && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("no %s article files found", Ext))

@@ -52,26 +52,23 @@ func closest(word string, vocab map[string]int) string {
 	return best
 }
 
-// addSpelling counts the words of text, lower-cased, for correct, and its
-// capitalised words by their consonant key, for nameByKey.
-func (b *Base) addSpelling(text string) {
-	if b.nameKeys == nil {
-		b.nameKeys = map[string]map[string]int{}
-	}
+// countSpelling counts the words of text, lower-cased, for correct, and
+// its capitalised Latin words by their consonant key, for nameByKey.
+func countSpelling(spelling map[string]int, names map[string]map[string]int, text string) {
 	for _, w := range words(text) {
 		lower := strings.ToLower(w)
 		if utf8.RuneCountInString(w) >= 4 {
-			b.spelling[lower]++
+			spelling[lower]++
 		}
 		r, _ := utf8.DecodeRuneInString(w)
 		if !unicode.IsUpper(r) || !unicode.Is(unicode.Latin, r) {
 			continue
 		}
 		if k := slavic.Key(lower); len(k) >= 3 {
-			if b.nameKeys[k] == nil {
-				b.nameKeys[k] = map[string]int{}
+			if names[k] == nil {
+				names[k] = map[string]int{}
 			}
-			b.nameKeys[k][lower]++
+			names[k][lower]++
 		}
 	}
 }

@@ -2,7 +2,10 @@
 //
 // New splits each article about the event into paragraph-sized passages
 // with known sentence boundaries and indexes them in an in-memory bleve
-// index (scorch, English analyzer, BM25). Answer runs a question through
+// index (scorch, English analyzer, BM25); Open serves a store of articles
+// whose index, in memory or on disk with a manifest of the articles it
+// holds, follows the store's changes article by article (index.go,
+// manifest.go, live.go). Answer runs a question through
 // the stages normalise → analyse → retrieve → score → compose (see
 // answer.go): it picks the sentence that best answers, by a model fitted on
 // labelled questions (package model), leads with the answer itself, and
@@ -24,7 +27,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"eventbot/corpus"
@@ -33,12 +35,15 @@ import (
 
 // Base is a searchable knowledge base built from a set of documents. It is
 // safe for concurrent use; once built, it changes only its memo of
-// WordNet lookups.
+// WordNet lookups and the analysis of the passages it has retrieved.
 type Base struct {
 	logger   *slog.Logger
 	docs     []corpus.Document
 	passages []passage
+	byID     map[string]int // passage index by bleve id
 	index    bleve.Index
+	owner    *catalog // the index of a Base made by New, closed with it
+	mapping  *mapping.IndexMappingImpl
 	analyzer analysis.Analyzer
 	stats    termStats
 	spelling map[string]int // the articles' words, lower-cased, and their counts
@@ -146,8 +151,34 @@ const (
 	synonymSrc = "lexicon"
 )
 
-// New indexes docs. The caller must Close the Base when done with it.
+// New indexes docs in memory. The caller must Close the Base when done
+// with it.
 func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts Options) (*Base, error) {
+	eng, err := newEngine(logger, opts)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := openCatalog(logger, eng, "")
+	if err != nil {
+		return nil, err
+	}
+	b, err := cat.update(ctx, eng, docs, nil)
+	if err != nil {
+		cat.close()
+		return nil, err
+	}
+	b.owner = cat
+	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
+	return b, nil
+}
+
+// newEngine makes a Base with no corpus: the lexicons, the model, the
+// word vectors and WordNet, the analyzer. Each generation of a corpus is a
+// fork of it.
+func newEngine(logger *slog.Logger, opts Options) (*Base, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	lx, err := loadLexicon(lexiconFiles)
 	if err != nil {
 		return nil, err
@@ -161,11 +192,12 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	if err := m.Check(candidateFeatures, answerFeatureNames); err != nil {
 		return nil, err
 	}
-	b := &Base{logger: logger, docs: corpus.Sorted(docs), lexicon: lx, disabled: opts.Disable, model: m, spelling: map[string]int{}, stats: termStats{df: map[string]int{}}}
+	b := &Base{logger: logger, lexicon: lx, disabled: opts.Disable, model: m}
 	mapping, err := b.newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
+	b.mapping = mapping
 	b.analyzer = mapping.AnalyzerNamed(en.AnalyzerName)
 	if b.analyzer == nil {
 		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
@@ -176,28 +208,16 @@ func New(ctx context.Context, logger *slog.Logger, docs []corpus.Document, opts 
 	b.vocabulary = b.lexicon.question
 	b.analyseVocabulary(b.vocabulary)
 	b.groups, b.groupIndex = b.analyseGroups()
-	idx, err := bleve.NewUsing("", mapping, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
-	}
-	b.index = idx
-	if err := b.build(ctx); err != nil {
-		idx.Close()
-		return nil, err
-	}
-	b.space = b.articleSpace()
-	for i := range b.passages {
-		for si := range b.passages[i].info {
-			info := &b.passages[i].info[si]
-			for _, w := range info.words {
-				if r, ok := b.space.index[w]; ok {
-					info.rows = append(info.rows, r)
-				}
-			}
-		}
-	}
-	logger.Debug("knowledge base built", "documents", len(b.docs), "passages", len(b.passages))
 	return b, nil
+}
+
+// fork returns a Base sharing b's engine, with no corpus or index.
+func (b *Base) fork() *Base {
+	return &Base{
+		logger: b.logger, mapping: b.mapping, analyzer: b.analyzer, lexicon: b.lexicon,
+		groups: b.groups, groupIndex: b.groupIndex, disabled: b.disabled, model: b.model,
+		relations: b.relations, vectors: b.vectors, vocabulary: b.vocabulary,
+	}
 }
 
 func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
@@ -275,6 +295,11 @@ func (b *Base) groupOf(key string) int {
 // holds one of the lexicon's event terms.
 func (b *Base) aboutEvent(d *corpus.Document) bool {
 	text := strings.ToLower(d.Title + " " + d.Body)
+	// Most news names none of the terms anywhere: only text that holds
+	// one is split into words to see whether it holds it as a word.
+	if !slices.ContainsFunc(b.lexicon.event, func(t string) bool { return strings.Contains(text, t) }) {
+		return false
+	}
 	for _, w := range words(text) {
 		if slices.Contains(b.lexicon.event, w) {
 			return true
@@ -283,97 +308,14 @@ func (b *Base) aboutEvent(d *corpus.Document) bool {
 	return false
 }
 
-func (b *Base) build(ctx context.Context) error {
-	batch := b.index.NewBatch()
-	flush := func() error {
-		if err := b.index.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-		batch.Reset()
+// Close releases the index of a Base made by New. A generation of a
+// Live shares the Live's index, which the Live closes.
+func (b *Base) Close() error {
+	if b.owner == nil {
 		return nil
 	}
-	for i := range b.docs {
-		doc := &b.docs[i]
-		event := "no"
-		about := b.aboutEvent(doc)
-		if about {
-			event = onEvent
-		}
-		// Only passages that can be cited shape the question's weights
-		// and spelling: a word only other news uses is one the articles
-		// about the event lack.
-		counted := about || !b.enabled(EventFilter)
-		if !counted {
-			// Nor is such a passage indexed: it would never be cited,
-			// and its words would change the retrieval's weights of
-			// the event's articles' passages.
-			continue
-		}
-		ps := splitPassages(i, *doc)
-		if p, ok := byline(i, *doc); ok {
-			ps = append(ps, p)
-		}
-		for _, p := range ps {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			p.terms = map[string][]int{}
-			for si := range p.sentences {
-				info := b.sentenceInfo(p.sentence(si))
-				for t, offs := range info.terms {
-					p.terms[t] = append(p.terms[t], offs...)
-				}
-				p.info = append(p.info, info)
-			}
-			if counted {
-				b.addSpelling(p.text)
-				b.count(p)
-			}
-			id := strconv.Itoa(len(b.passages))
-			b.passages = append(b.passages, p)
-			if err := batch.Index(id, map[string]any{fieldText: p.text, fieldDoc: doc.ID, fieldEvent: event}); err != nil {
-				return fmt.Errorf("index %s: %w", doc.ID, err)
-			}
-			if batch.Size() >= 1000 {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if b.enabled(Synonyms) {
-		for gi, g := range b.groups {
-			var single []string
-			for _, seq := range g {
-				if len(seq) == 1 {
-					single = append(single, seq[0])
-				}
-			}
-			if len(single) < 2 {
-				continue
-			}
-			def := &bleve.SynonymDefinition{Synonyms: single}
-			if err := batch.IndexSynonym("synonyms-"+strconv.Itoa(gi), synonymSrc, def); err != nil {
-				return fmt.Errorf("index synonyms: %w", err)
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return nil
+	return b.owner.close()
 }
-
-// count adds a passage's terms to the term statistics.
-func (b *Base) count(p passage) {
-	b.stats.n++
-	for t := range p.terms {
-		b.stats.df[t]++
-	}
-}
-
-// Close releases the index.
-func (b *Base) Close() error { return b.index.Close() }
 
 // Sources lists the documents, oldest first.
 func (b *Base) Sources() []Source {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,24 +14,31 @@ import (
 )
 
 // Live is a knowledge base that can be rebuilt from its store while it
-// answers: Reload builds a new index beside the serving one and swaps it
-// in atomically; the old one is closed once the searches in flight on it
-// end. Questions asked during a reload are answered by the old index
-// until the swap and by the new one after.
+// answers. Its generations share one index (in memory, or in
+// LiveOptions.IndexDir); Reload works out the next generation from the
+// articles added, changed or removed alone, then, once the searches in
+// flight on the serving generation end, applies them to the index in one
+// batch and swaps the new generation in. A question sees one generation
+// and the index as it was for it, before the swap or after; one asked
+// while the batch is applied waits for it (milliseconds for a few
+// articles).
 type Live struct {
 	logger *slog.Logger
 	store  corpus.Store
-	opts   Options
+	opts   LiveOptions
+	engine *Base // the lexicons, model, vectors: shared by generations
 
-	reload sync.Mutex // one reload at a time
-	cur    atomic.Pointer[generation]
+	reload  sync.Mutex // one reload at a time
+	catalog *catalog   // written under reload
+	cur     atomic.Pointer[generation]
 }
 
-// A generation is one built index and the documents it holds.
+// A generation is one corpus the index serves and its documents' content
+// hashes, by id.
 type generation struct {
-	base  *Base
-	docs  []corpus.Document
-	stats Stats // fixed when built
+	base   *Base
+	hashes map[string]string
+	stats  Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -51,11 +58,35 @@ type Change struct {
 	Took                    time.Duration
 }
 
+// LiveOptions tunes a Live.
+type LiveOptions struct {
+	Options
+	// IndexDir, if set, keeps the index on disk (INDEX_DIR) with a
+	// manifest of the articles in it: a start over an unchanged corpus
+	// then indexes nothing, a changed one only the articles that
+	// changed. A directory another process holds is an error
+	// (ErrIndexInUse); one made by another engine version, or that
+	// cannot be read, is rebuilt. Empty: the index is in memory.
+	IndexDir string
+	// Progress, if set, is called as a build or reload goes through the
+	// corpus's articles (at most every 100 ms, never going back, and
+	// once at the end): done of total. It runs on the reloading
+	// goroutine and must return quickly. WithProgress sets one for a
+	// single Reload or Add.
+	Progress func(done, total int)
+}
+
 // OpenLive loads the store's articles and indexes them. Bad article files
 // are logged and left out, so that the bot starts with what can be
 // served; a store with no good article is an error. Reload, by contrast,
 // refuses a store with any bad file.
 func OpenLive(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Options) (*Live, error) {
+	return Open(ctx, logger, store, LiveOptions{Options: opts})
+}
+
+// Open is OpenLive with the options of a Live: a persistent index,
+// progress reports.
+func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts LiveOptions) (*Live, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -68,25 +99,41 @@ func OpenLive(ctx context.Context, logger *slog.Logger, store corpus.Store, opts
 			return nil, fmt.Errorf("load corpus: %w", err)
 		}
 	}
-	l := &Live{logger: logger, store: store, opts: opts}
-	g, err := l.build(ctx, docs)
-	if err != nil {
-		return nil, err
-	}
-	l.cur.Store(g)
-	return l, nil
-}
-
-func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, error) {
-	b, err := New(ctx, l.logger, docs, l.opts)
+	eng, err := newEngine(logger, opts.Options)
 	if err != nil {
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	st := Stats{Documents: len(docs), Passages: len(b.passages)}
+	cat, err := openCatalog(logger, eng, opts.IndexDir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{logger: logger, store: store, opts: opts, engine: eng, catalog: cat}
+	start := time.Now()
+	ch, err := cat.prepare(ctx, eng, docs, newProgress(logger, "build", len(docs), progressReport(ctx, opts.Progress)))
+	if err == nil {
+		err = cat.apply(ch)
+	}
+	if err != nil {
+		cat.close()
+		return nil, fmt.Errorf("index corpus: %w", err)
+	}
+	l.cur.Store(newGeneration(ch))
+	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
+		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
+	return l, nil
+}
+
+func newGeneration(ch *change) *generation {
+	b := ch.base
+	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, docs: docs, stats: st}, nil
+	hashes := make(map[string]string, len(ch.articles))
+	for id, a := range ch.articles {
+		hashes[id] = a.hash
+	}
+	return &generation{base: b, hashes: hashes, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -140,8 +187,9 @@ func (l *Live) Stats() Stats {
 }
 
 // Reload reads the store again and, if every article file in it is good,
-// swaps in an index of them. Otherwise it keeps serving the current index
-// and returns an error from which corpus.FileErrors lists each bad file.
+// indexes the articles added or changed, drops those removed and swaps
+// the result in. Otherwise it keeps serving the current corpus and
+// returns an error from which corpus.FileErrors lists each bad file.
 func (l *Live) Reload(ctx context.Context) (Change, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
@@ -153,22 +201,27 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next, err := l.build(ctx, docs)
+	pending, err := l.catalog.prepare(ctx, l.engine, docs, newProgress(l.logger, "reload", len(docs), progressReport(ctx, l.opts.Progress)))
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	prev := l.cur.Swap(next)
-	ch := diff(prev.docs, docs)
-	ch.Before, ch.After = prev.stats, next.stats
-	// Wait for the searches in flight on the old index, then close it.
+	next := newGeneration(pending)
+	// Wait for the searches in flight on the serving generation, then
+	// change the index and swap: no search sees the index of one
+	// generation with the passages of another.
+	prev := l.cur.Load()
 	prev.mu.Lock()
-	prev.closed = true
-	cerr := prev.base.Close()
-	prev.mu.Unlock()
-	if cerr != nil {
-		l.logger.Warn("close the old index", "err", cerr)
+	if err := l.catalog.apply(pending); err != nil {
+		prev.mu.Unlock()
+		return Change{}, fmt.Errorf("reload: %w", err)
 	}
+	l.cur.Store(next)
+	prev.closed = true
+	prev.mu.Unlock()
+	ch := diff(prev.hashes, next.hashes)
+	ch.Before, ch.After = prev.stats, next.stats
 	ch.Took = time.Since(start)
+	l.logger.Info("reloaded", "documents", len(docs), "indexed", pending.indexed, "took", ch.Took.Round(time.Millisecond))
 	return ch, nil
 }
 
@@ -194,30 +247,28 @@ func (l *Live) Close() error {
 		return errClosed
 	}
 	g.closed = true
-	return g.base.Close()
+	return l.catalog.close()
 }
 
-// diff lists the documents added, removed and changed from before to after.
-func diff(before, after []corpus.Document) Change {
-	old := make(map[string]corpus.Document, len(before))
-	for _, d := range before {
-		old[d.ID] = d
-	}
+// diff lists the documents added, removed and changed from before to
+// after, each a map of content hashes by id; the lists are sorted.
+func diff(before, after map[string]string) Change {
 	var ch Change
-	for _, d := range after {
-		o, ok := old[d.ID]
-		switch {
+	for id, h := range after {
+		switch old, ok := before[id]; {
 		case !ok:
-			ch.Added = append(ch.Added, d.ID)
-		case !reflect.DeepEqual(o, d):
-			ch.Changed = append(ch.Changed, d.ID)
-		}
-		delete(old, d.ID)
-	}
-	for _, d := range before {
-		if _, ok := old[d.ID]; ok {
-			ch.Removed = append(ch.Removed, d.ID)
+			ch.Added = append(ch.Added, id)
+		case old != h:
+			ch.Changed = append(ch.Changed, id)
 		}
 	}
+	for id := range before {
+		if _, ok := after[id]; !ok {
+			ch.Removed = append(ch.Removed, id)
+		}
+	}
+	slices.Sort(ch.Added)
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
 	return ch
 }

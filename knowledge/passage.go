@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,11 +13,14 @@ import (
 // retrieves. Its sentences are known so that an answer can be one or two
 // sentences rather than the whole passage.
 type passage struct {
-	doc       int              // index into Base.docs
-	text      string           // the passage as in the article
-	sentences []span           // byte ranges of text, in order
-	info      []sentenceInfo   // per sentence, for ranking
-	terms     map[string][]int // the passage's terms (offsets are per sentence)
+	doc       int    // index into Base.docs
+	text      string // the passage as in the article
+	sentences []span // byte ranges of text, in order
+	// analysed guards info and terms, worked out when the passage is
+	// first retrieved (analysePassages).
+	analysed *sync.Once
+	info     []sentenceInfo   // per sentence, for ranking
+	terms    map[string][]int // the passage's terms (offsets are per sentence)
 }
 
 type span struct{ start, end int }

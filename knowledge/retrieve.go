@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -27,13 +26,9 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 	if len(should) == 0 {
 		return nil, nil
 	}
-	var qry query.Query = bleve.NewDisjunctionQuery(should...)
-	if b.enabled(EventFilter) {
-		on := bleve.NewTermQuery(onEvent)
-		on.SetField(fieldEvent)
-		on.SetBoost(0)
-		qry = bleve.NewConjunctionQuery(qry, on)
-	}
+	// Only the event's articles are indexed while the event filter is
+	// on, so the query needs no filter of its own.
+	qry := bleve.NewDisjunctionQuery(should...)
 	// A few more than are kept, so that passages scoring the same as the
 	// last kept one are all seen before the order below decides.
 	req := bleve.NewSearchRequestOptions(qry, candidates+candidates/2, 0, false)
@@ -44,8 +39,8 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 	out := make([]int, 0, len(res.Hits))
 	score := map[int]float64{}
 	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(b.passages) {
+		i, ok := b.byID[h.ID]
+		if !ok {
 			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
 		}
 		out = append(out, i)

@@ -52,7 +52,7 @@ func (s termStats) unseenIDF() float64 {
 }
 
 // sentenceInfo is what ranking needs of a sentence, worked out once when
-// the index is built.
+// its passage is first retrieved (analysePassages).
 type sentenceInfo struct {
 	terms   map[string][]int // term → byte offsets in the sentence
 	numbers []numberAt
@@ -209,6 +209,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 	}
 	var out []candidate
 	vecs := map[string][]float32{}
+	b.analysePassages(hits)
 	for rank, pi := range hits {
 		p := &b.passages[pi]
 		for si := range p.sentences {

@@ -19,6 +19,7 @@ type config struct {
 	apiEndpoint string
 	adminIDs    []int64
 	corpusDir   string // empty: the bundled corpus
+	indexDir    string // empty: the index in memory
 	stateDB     string // the bot's journal, outbox and stats
 	// webhookURL and webhookSecret switch the bot to webhook mode;
 	// listenAddr, if set, serves the webhook, /healthz, /readyz and
@@ -114,6 +115,7 @@ func loadConfig(env lookupFunc) (config, error) {
 	} else if info, err := os.Stat(defaultCorpusDir); err == nil && info.IsDir() {
 		c.corpusDir = defaultCorpusDir
 	}
+	c.indexDir = get("INDEX_DIR")
 	if c.token == "" {
 		// The terminal chat and ask share the terminal with the
 		// conversation: only what needs attention is logged.

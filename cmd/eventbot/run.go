@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
-	kb, err := openKnowledge(ctx, logger, cfg.corpusDir)
+	kb, err := openKnowledge(ctx, logger, cfg.corpusDir, cfg.indexDir)
 	if err != nil {
 		return err
 	}
@@ -126,15 +126,16 @@ const usage = `usage:
 `
 
 // openKnowledge loads the corpus from dir (the bundled one when dir is
-// empty) and indexes it. Bad article files are logged and left out; a
-// corpus with no good article is an error.
-func openKnowledge(ctx context.Context, logger *slog.Logger, dir string) (*knowledge.Live, error) {
+// empty) and indexes it, in indexDir if set (otherwise in memory). Bad
+// article files are logged and left out; a corpus with no good article
+// is an error.
+func openKnowledge(ctx context.Context, logger *slog.Logger, dir, indexDir string) (*knowledge.Live, error) {
 	var store corpus.Store = corpus.Fixed{FS: corpus.Bundled()}
 	name := "bundled corpus"
 	if dir != "" {
 		store, name = corpus.Dir(dir), dir
 	}
-	kb, err := knowledge.OpenLive(ctx, logger.With("corpus", name), store, knowledge.Options{})
+	kb, err := knowledge.Open(ctx, logger.With("corpus", name), store, knowledge.LiveOptions{IndexDir: indexDir})
 	if err != nil {
 		return nil, fmt.Errorf("open corpus %s: %w", name, err)
 	}

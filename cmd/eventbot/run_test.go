@@ -181,3 +181,28 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("run frobnicate = %v, want an unknown command error", err)
 	}
 }
+
+// TestAskIndexDir answers from an index in INDEX_DIR, made at the first
+// start and opened at the second, as from one in memory.
+func TestAskIndexDir(t *testing.T) {
+	index := filepath.Join(t.TempDir(), "index")
+	questions := "Who claimed responsibility?\nHow many people died?\nWhat is the capital of France?\n"
+	ask := func(env map[string]string) string {
+		t.Helper()
+		var out, errs bytes.Buffer
+		err := run(context.Background(), []string{"ask", "--json"}, envOf(env), nil, strings.NewReader(questions), &out, &errs)
+		if err != nil {
+			t.Fatalf("run ask: %v (stderr %s)", err, errs.String())
+		}
+		return out.String()
+	}
+	want := ask(map[string]string{"CORPUS_DIR": "../../corpus"})
+	for _, start := range []string{"first", "second"} {
+		if got := ask(map[string]string{"CORPUS_DIR": "../../corpus", "INDEX_DIR": index}); got != want {
+			t.Errorf("%s start with INDEX_DIR answered\n%s\nwant, as in memory,\n%s", start, got, want)
+		}
+	}
+	if _, err := os.Stat(index); err != nil {
+		t.Errorf("INDEX_DIR not made: %v", err)
+	}
+}
