@@ -389,24 +389,18 @@ func PlainText(a knowledge.Answer) string {
 
 // answerDoc lays out an answer: the answer in bold, the first citation's
 // passage as a quotation, its source, and up to two more sources. With a
-// Lead, the answer first: the lead in bold, then the answer's text only
-// where the quotation does not say it already, then the passage with the
-// citation's Mark in bold.
+// Lead, the answer first: the lead in bold, then each cited passage that
+// holds its Mark (each side of changing or conflicting reports) quoted
+// with the Mark in bold and its source under it, then the other sources.
+// The answer's text is not repeated there: the lead says the answer and
+// the quotations hold the sentences it comes from.
 func answerDoc(p *phrases, a knowledge.Answer) doc {
 	var d doc
 	lead := strings.TrimSpace(a.Lead)
-	var passage string
-	if len(a.Citations) > 0 {
-		passage = strings.TrimSpace(a.Citations[0].Passage)
-	}
-	answer := strings.TrimSpace(a.Text)
-	switch {
+	switch answer := strings.TrimSpace(a.Text); {
 	case !a.Found:
 	case lead != "":
 		d = append(d, block{spans: []span{{bold, truncate(lead, knowledge.MaxAnswerLen)}}, cut: 2})
-		if rest := unquoted(answer, passage); rest != "" && rest != lead {
-			d = append(d, block{spans: []span{text(truncate(rest, knowledge.MaxAnswerLen))}, tight: true, cut: 2})
-		}
 	case answer != "":
 		if utf8.RuneCountInString(answer) > knowledge.MaxAnswerLen {
 			answer = truncate(answer, knowledge.MaxAnswerLen) // not to crowd out the passage
@@ -422,17 +416,30 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 	if a.Language != "" && a.Language != "en" {
 		d = append(d, block{spans: []span{{italic, p.SourceLanguage}}, tight: true, cut: 2})
 	}
-	first := a.Citations[0]
-	if passage != "" {
-		spans := []span{text(passage)}
-		if lead != "" {
-			spans = marked(passage, strings.TrimSpace(first.Mark))
-		}
+	seen := map[string]bool{}
+	quote := func(c knowledge.Citation, spans []span) {
+		seen[citedDoc(c)] = true
 		d = append(d, block{kind: quotation, spans: spans, cut: 1})
+		line := append([]span{text(p.SourceLabel)}, sourceSpans(p, c.Doc, c.Title, c.Publisher, c.Date)...)
+		d = append(d, block{spans: line, tight: true, cut: 3})
 	}
-	line := append([]span{text(p.SourceLabel)}, sourceSpans(p, first.Doc, first.Title, first.Publisher, first.Date)...)
-	d = append(d, block{spans: line, tight: passage != "", cut: 3})
-	seen := map[string]bool{citedDoc(first): true}
+	first := a.Citations[0]
+	switch passage := strings.TrimSpace(first.Passage); {
+	case lead != "":
+		for i, c := range a.Citations {
+			passage, mark := strings.TrimSpace(c.Passage), strings.TrimSpace(c.Mark)
+			if len(seen) == 3 || seen[citedDoc(c)] || passage == "" || (i > 0 && (mark == "" || !strings.Contains(passage, mark))) {
+				continue
+			}
+			quote(c, marked(passage, mark))
+		}
+	case passage != "":
+		quote(first, []span{text(passage)})
+	default:
+		seen[citedDoc(first)] = true
+		line := append([]span{text(p.SourceLabel)}, sourceSpans(p, first.Doc, first.Title, first.Publisher, first.Date)...)
+		d = append(d, block{spans: line, cut: 3})
+	}
 	for _, c := range a.Citations[1:] {
 		if len(seen) == 3 {
 			break
@@ -455,38 +462,6 @@ func marked(passage, mark string) []span {
 		return []span{text(passage)}
 	}
 	return []span{text(passage[:i]), {bold, mark}, text(passage[i+len(mark):])}
-}
-
-// unquoted returns the sentences of s that passage does not hold
-// (spaces aside), so that no sentence shows twice, as the answer and in
-// the quotation.
-func unquoted(s, passage string) string {
-	norm := func(x string) string { return strings.Join(strings.Fields(x), " ") }
-	quoted := norm(passage)
-	var kept []string
-	for _, sentence := range sentences(s) {
-		if n := norm(sentence); n != "" && !strings.Contains(quoted, n) {
-			kept = append(kept, n)
-		}
-	}
-	return strings.Join(kept, " ")
-}
-
-// sentences splits s after each ".", "!", "?" or "…" that a space
-// follows.
-func sentences(s string) []string {
-	var out []string
-	start := 0
-	for i, r := range s {
-		if strings.ContainsRune(".!?…", r) {
-			end := i + utf8.RuneLen(r)
-			if end == len(s) || s[end] == ' ' || s[end] == '\n' {
-				out = append(out, s[start:end])
-				start = end
-			}
-		}
-	}
-	return append(out, s[start:])
 }
 
 func citedDoc(c knowledge.Citation) string {

@@ -277,10 +277,11 @@ func TestForeignQuestionSaysSourcesAreEnglish(t *testing.T) {
 	}
 }
 
-// TestAnswerFirst: with a Lead, the answer comes first in bold, the
-// answer's text only where the quotation does not hold it, and the
-// passage with the Mark in bold; without one, the layout is as before.
-// The same in private chats, groups, inline results and the terminal.
+// TestAnswerFirst: with a Lead, the answer comes first in bold, then
+// each cited passage that holds its Mark, quoted with the Mark in bold
+// and its source under it, and the answer's text is not repeated;
+// without one, the layout is as before. The same in private chats,
+// groups, inline results and the terminal.
 func TestAnswerFirst(t *testing.T) {
 	p := phrasesFor("en")
 	cite := knowledge.Citation{
@@ -288,25 +289,35 @@ func TestAnswerFirst(t *testing.T) {
 		Passage: "By 25 March, 139 people were killed, officials said. Rescuers kept searching.",
 		Mark:    "139 people were killed",
 	}
-	a := knowledge.Answer{
-		Found: true, Lead: "139 killed (25 March)",
-		Text:      "By 25 March, 139 people were killed, officials said. Earlier reports said 40.",
-		Citations: []knowledge.Citation{cite},
+	earlier := knowledge.Citation{
+		Doc: "first", Title: "Gunmen attack hall", Publisher: "Agency", Date: "2024-03-22",
+		Passage: "At least 40 people were killed, the FSB said.",
+		Mark:    "At least 40",
 	}
-	want := "<b>139 killed (25 March)</b>\n" +
-		"Earlier reports said 40.\n\n" +
+	other := knowledge.Citation{Doc: "blog", Title: "Live blog", Date: "2024-03-22", Passage: "Reports differ."}
+	a := knowledge.Answer{
+		Found: true, Lead: "139 killed (25 March); earlier 40 (22 March)",
+		Text:      "By 25 March, 139 people were killed (25 March 2024, the latest report). Earlier reports: 40.",
+		Citations: []knowledge.Citation{cite, earlier, other},
+	}
+	want := "<b>139 killed (25 March); earlier 40 (22 March)</b>\n\n" +
 		"<blockquote>By 25 March, <b>139 people were killed</b>, officials said. Rescuers kept searching.</blockquote>\n" +
-		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
+		"Source: <i>Toll rises</i> — Wire, 25 March 2024\n\n" +
+		"<blockquote><b>At least 40</b> people were killed, the FSB said.</blockquote>\n" +
+		"Source: <i>Gunmen attack hall</i> — Agency, 22 March 2024\n" +
+		"Also: <i>Live blog</i> — 22 March 2024"
 	if got := renderHTML(answerDoc(p, a)); got != want {
 		t.Errorf("answer first:\n%s\nwant\n%s", got, want)
 	}
+	if got := renderHTML(answerDoc(p, a)); strings.Contains(got, "latest report") {
+		t.Errorf("answer first repeats the answer's text:\n%s", got)
+	}
 
-	// The mark missing from the passage, and all of the text quoted.
+	// The mark missing from the first passage: it is quoted plain.
 	b := a
-	b.Text = "By 25 March, 139 people were killed, officials said."
 	b.Citations = []knowledge.Citation{cite}
 	b.Citations[0].Mark = "140 people"
-	want = "<b>139 killed (25 March)</b>\n\n" +
+	want = "<b>139 killed (25 March); earlier 40 (22 March)</b>\n\n" +
 		"<blockquote>By 25 March, 139 people were killed, officials said. Rescuers kept searching.</blockquote>\n" +
 		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
 	if got := renderHTML(answerDoc(p, b)); got != want {
@@ -316,21 +327,22 @@ func TestAnswerFirst(t *testing.T) {
 	// No lead: as before, the text in bold and the plain passage.
 	c := a
 	c.Lead = ""
-	want = "<b>By 25 March, 139 people were killed, officials said. Earlier reports said 40.</b>\n\n" +
+	c.Citations = []knowledge.Citation{cite}
+	want = "<b>By 25 March, 139 people were killed (25 March 2024, the latest report). Earlier reports: 40.</b>\n\n" +
 		"<blockquote>By 25 March, 139 people were killed, officials said. Rescuers kept searching.</blockquote>\n" +
 		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
 	if got := renderHTML(answerDoc(p, c)); got != want {
 		t.Errorf("no lead:\n%s\nwant\n%s", got, want)
 	}
 
-	if got := PlainText(a); !strings.HasPrefix(got, "139 killed (25 March)\nEarlier reports said 40.\n\n│ By 25 March") {
+	if got := PlainText(a); !strings.HasPrefix(got, "139 killed (25 March); earlier 40 (22 March)\n\n│ By 25 March") {
 		t.Errorf("terminal:\n%s", got)
 	}
 	short, _ := shortAnswerDoc(p, a)
-	if got := renderHTML(short); !strings.HasPrefix(got, "<b>139 killed (25 March)</b>\nSource: ") {
+	if got := renderHTML(short); !strings.HasPrefix(got, "<b>139 killed (25 March); earlier 40 (22 March)</b>\nSource: ") {
 		t.Errorf("group:\n%s", got)
 	}
-	if r := answerResults(p, a)[0].(tgbotapi.InlineQueryResultArticle); r.Title != "139 killed (25 March)" {
+	if r := answerResults(p, a)[0].(tgbotapi.InlineQueryResultArticle); r.Title != a.Lead {
 		t.Errorf("inline result titled %q, want the lead", r.Title)
 	}
 }
