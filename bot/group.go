@@ -130,13 +130,19 @@ func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, a know
 	lang := language(answerLanguage(a, msg.From))
 	p := phrasesFor(lang)
 	d, expandable := shortAnswerDoc(p, a)
-	if !expandable {
+	var buttons []tgbotapi.InlineKeyboardButton
+	if expandable {
+		data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang})
+		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data))
+	}
+	if chart := s.chartButton(lang, a); chart != nil {
+		buttons = append(buttons, *chart)
+	}
+	if len(buttons) == 0 {
 		s.reply(ctx, msg, d, true)
 		return
 	}
-	data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang})
-	button := tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data)
-	s.replyWithKeyboard(ctx, msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
+	s.replyWithKeyboard(ctx, msg, d, *keyboardOf(buttons...))
 }
 
 // maxShortPassage bounds the passage a short answer quotes when the
@@ -171,6 +177,9 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 // passage" edits the short answer into the full one. A button whose
 // answer is no longer kept gets a short notice.
 func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
+	if s.viewCallback(ctx, cq) {
+		return
+	}
 	p := phrasesFor(userLanguage(cq.From))
 	e, ok := s.expand.get(cq.Data)
 	msg := cq.Message

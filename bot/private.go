@@ -29,8 +29,15 @@ func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request,
 	case resp.answer != nil && r.scope == inGroup:
 		s.answerShort(ctx, msg, *resp.answer)
 	case resp.answer != nil:
-		p := phrasesFor(answerLanguage(*resp.answer, msg.From))
-		s.reply(ctx, msg, fit(answerDoc(p, *resp.answer), maxMessageLen), resp.quote)
+		lang := answerLanguage(*resp.answer, msg.From)
+		d := fit(answerDoc(phrasesFor(lang), *resp.answer), maxMessageLen)
+		if chart := s.chartButton(lang, *resp.answer); chart != nil {
+			s.replyWithKeyboard(ctx, msg, d, *keyboardOf(*chart))
+			return
+		}
+		s.reply(ctx, msg, d, resp.quote)
+	case resp.photo != nil, resp.keyboard != nil:
+		s.sendView(ctx, msg, resp)
 	case resp.doc != nil:
 		s.reply(ctx, msg, resp.doc, resp.quote)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/glance"
 )
 
 // Live is a knowledge base that can be rebuilt from its store while it
@@ -27,11 +28,13 @@ type Live struct {
 	cur    atomic.Pointer[generation]
 }
 
-// A generation is one built index and the documents it holds.
+// A generation is one built index, the documents it holds and their
+// digest.
 type generation struct {
-	base  *Base
-	docs  []corpus.Document
-	stats Stats // fixed when built
+	base   *Base
+	docs   []corpus.Document
+	digest *glance.Digest
+	stats  Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -86,7 +89,7 @@ func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, 
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, docs: docs, stats: st}, nil
+	return &generation{base: b, docs: docs, digest: glance.Build(docs), stats: st}, nil
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -127,6 +130,18 @@ func (l *Live) Sources() []Source {
 	}
 	defer g.mu.RUnlock()
 	return g.base.Sources()
+}
+
+// Digest returns the event at a glance of the serving documents: built
+// with them, so a reload or an added article changes it too. It is nil
+// once l is closed.
+func (l *Live) Digest() *glance.Digest {
+	g := l.acquire()
+	if g == nil {
+		return nil
+	}
+	defer g.mu.RUnlock()
+	return g.digest
 }
 
 // Stats describes the serving index.

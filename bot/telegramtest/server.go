@@ -16,7 +16,8 @@
 // The server checks what it receives the way Telegram does where it
 // matters for bots: it rejects malformed HTML, over-long messages,
 // replies to unknown messages, edits that change nothing and inline
-// answers beyond Telegram's limits with Telegram's error codes, delivers
+// answers beyond Telegram's limits and photos that are no image or whose
+// caption is too long with Telegram's error codes, delivers
 // only the update types the last allowed_updates asked for, and ends an
 // older long poll with 409 Conflict when a newer one arrives.
 package telegramtest
@@ -120,6 +121,7 @@ type storedMessage struct {
 	source string // the text parameter as sent, and its parse mode
 	mode   string
 	markup string // the reply_markup parameter as sent
+	photo  bool   // a photo, whose caption editMessageText can't edit
 }
 
 type storedFile struct {
@@ -807,6 +809,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 		s.sendMessage(w, c)
 	case "editMessageText":
 		s.editMessageText(w, c)
+	case "sendPhoto":
+		s.sendPhoto(w, c)
 	case "sendChatAction":
 		s.sendChatAction(w, c)
 	case "setMyCommands":
@@ -1057,6 +1061,8 @@ func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
 		problem = "Bad Request: message to edit not found"
 	case old.from == nil || old.from.ID != me.ID:
 		problem = "Bad Request: message can't be edited"
+	case old.photo:
+		problem = "Bad Request: there is no text in the message to edit"
 	case old.source == c.Get("text") && old.mode == c.Get("parse_mode") && old.markup == c.Get("reply_markup"):
 		problem = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 	default:

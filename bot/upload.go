@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"encoding/base64"
+	"fmt"
+	"maps"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// A chat message that uploads a file (sendPhoto) keeps the file in its
+// parameters, base64-encoded under the key uploadParam+field+":"+name,
+// so that the outbox keeps it in the store and sends it after a restart
+// like any other message; the sender turns such parameters into the
+// parts of a multipart request (splitUploads).
+const uploadParam = "#upload:"
+
+// maxCaptionLen is the most characters a photo's caption holds after
+// entity parsing, as Telegram counts them.
+const maxCaptionLen = 1024
+
+// photoMessage returns a sendPhoto to chatID of the image data (PNG),
+// named name, with caption (HTML, at most maxCaptionLen characters once
+// parsed); replyTo and keyboard as for htmlMessage.
+func photoMessage(chatID int64, name string, data []byte, caption string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", chatID)
+	p[uploadParam+"photo:"+name] = base64.StdEncoding.EncodeToString(data)
+	if caption != "" {
+		p["caption"] = caption
+		p["parse_mode"] = tgbotapi.ModeHTML
+	}
+	if replyTo != 0 {
+		p.AddNonZero("reply_to_message_id", replyTo)
+		p.AddBool("allow_sending_without_reply", true)
+	}
+	if keyboard != nil {
+		_ = p.AddInterface("reply_markup", keyboard)
+	}
+	return outMsg{method: "sendPhoto", params: p}
+}
+
+// splitUploads returns params without the files they hold, and the
+// files, for a multipart request; files is empty when there are none.
+func splitUploads(params tgbotapi.Params) (tgbotapi.Params, []tgbotapi.RequestFile, error) {
+	var files []tgbotapi.RequestFile
+	var rest tgbotapi.Params
+	for k, v := range params {
+		spec, ok := strings.CutPrefix(k, uploadParam)
+		if !ok {
+			continue
+		}
+		field, name, _ := strings.Cut(spec, ":")
+		data, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || field == "" {
+			return nil, nil, fmt.Errorf("file parameter %q: not a base64 upload", k)
+		}
+		if rest == nil {
+			rest = maps.Clone(params)
+		}
+		delete(rest, k)
+		files = append(files, tgbotapi.RequestFile{Name: field, Data: tgbotapi.FileBytes{Name: name, Bytes: data}})
+	}
+	if rest == nil {
+		return params, nil, nil
+	}
+	return rest, files, nil
+}
