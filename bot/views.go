@@ -551,8 +551,9 @@ func numbersIn(s string) map[int]bool {
 	return nums
 }
 
-// inlineView answers an inline query that names a view — "timeline",
-// "claims [party]", "toll", in English or the user's language — with
+// inlineView answers an inline query that is a view's name —
+// "timeline", "claims [party]", "toll", in English or the user's
+// language — with
 // the view's pages as results; ok is false for any other query. The
 // chart is not offered inline: a photo result needs a URL or a file
 // already on Telegram.
@@ -567,12 +568,12 @@ func (s *session) inlineView(q *tgbotapi.InlineQuery) (cfg tgbotapi.InlineConfig
 		return cfg, false
 	}
 	cfg = tgbotapi.InlineConfig{CacheTime: inlineCacheTime, IsPersonal: true}
-	switch word {
-	case en.TimelineWord, vp.TimelineWord:
+	switch rest = strings.TrimSpace(rest); {
+	case rest == "" && (word == en.TimelineWord || word == vp.TimelineWord):
 		cfg.Results = pageResults("t", vp.InlineTimeline, timelinePages(vp, p, d))
-	case en.ClaimsWord, vp.ClaimsWord:
+	case word == en.ClaimsWord || word == vp.ClaimsWord:
 		cfg.Results = pageResults("c", vp.InlineClaims, claimsPages(vp, p, d, claimsQuery(rest)))
-	case en.TollWord, vp.TollWord:
+	case rest == "" && (word == en.TollWord || word == vp.TollWord):
 		var body doc
 		if len(d.Toll) == 0 {
 			body = textDoc(vp.NoToll)
