@@ -35,7 +35,7 @@ import (
 //   - A text file sent as a document (.txt, .md or .markdown, text/*, at
 //     most corpus.MaxFileSize) adds the article it holds; the caption
 //     --replace (or /add --replace) replaces.
-//   - /stats shows the corpus and the questions asked since the start,
+//   - /stats shows the corpus, the questions asked (kept in the store),
 //     with the most frequent recent ones the corpus did not answer.
 //
 // Anyone else who tries gets a short refusal in their language, and the
@@ -100,7 +100,7 @@ func (s *session) logRefusal(r request, action string) {
 
 // statsCommand shows the statistics.
 func (s *session) statsCommand(ctx context.Context, r request) response {
-	return response{doc: s.statsDoc()}
+	return response{doc: append(s.statsDoc(), s.feedbackDoc(ctx)...)}
 }
 
 // reload reads the corpus again.
@@ -468,7 +468,7 @@ func (s *session) statsDoc() doc {
 	d := doc{
 		{spans: []span{{bold, "Statistics"}}},
 		{spans: []span{text(corpusLine)}},
-		{spans: []span{text(fmt.Sprintf("Questions answered since the start: %d (%d in private chats, %d in groups, %d inline — inline queries count as typed).",
+		{spans: []span{text(fmt.Sprintf("Questions answered: %d (%d in private chats, %d in groups, %d inline — inline queries count as typed).",
 			total, snap.answered[askedPrivate], snap.answered[askedGroup], snap.answered[askedInline]))}},
 	}
 	notFound := fmt.Sprintf("Not found in the articles: %d", snap.notFound)

@@ -656,7 +656,7 @@ func TestAdminWithoutWritableCorpus(t *testing.T) {
 func TestAdminStats(t *testing.T) {
 	e := newAdminEnv(t, nil)
 	mustContain(t, "/stats before any question", e.say(t, adminID, "/stats"),
-		"Questions answered since the start: 0", "No unanswered questions yet.")
+		"Questions answered: 0", "No unanswered questions yet.")
 
 	private := map[int64]string{
 		1001: "Who claimed responsibility for the attack?",
@@ -685,7 +685,7 @@ func TestAdminStats(t *testing.T) {
 	reply := e.say(t, adminID, "/stats")
 	mustContain(t, "/stats", reply,
 		fmt.Sprintf("Corpus: %d articles, %d passages, %s of indexed text.", st.Documents, st.Passages, humanBytes(st.TextBytes)),
-		"Questions answered since the start: 7 (5 in private chats, 1 in groups, 1 inline",
+		"Questions answered: 7 (5 in private chats, 1 in groups, 1 inline",
 		"Not found in the articles: 6 (86%).",
 		"Most frequent unanswered questions (of the last 6):\n"+
 			"1. what is the capital of france — 4×\n"+
@@ -735,7 +735,7 @@ func TestAdminCommandMenu(t *testing.T) {
 
 	// The bot serves on, and the absent admin is an admin all the same.
 	mustContain(t, "an answer", e.say(t, strangerID, amaqQuestion), "Amaq")
-	mustContain(t, "/stats of the absent admin", e.say(t, absent, "/stats"), "Questions answered since the start: 1")
+	mustContain(t, "/stats of the absent admin", e.say(t, absent, "/stats"), "Questions answered: 1")
 	// The menus are set before the bot serves: the failure is logged by now.
 	mustContain(t, "the logs", e.bot.logs.String(), "admin commands not registered", "admin_id=502", "chat not found")
 	if n := len(e.srv.Calls("setMyCommands")); n != 7 {
@@ -832,7 +832,7 @@ func TestAdminWorkLeavesWorkersForQuestions(t *testing.T) {
 		t.Errorf("/add during a reload: %q, want %q", got, adminBusy)
 	}
 	mustContain(t, "an answer during the reload", e.say(t, strangerID, amaqQuestion), "Amaq")
-	mustContain(t, "/stats during the reload", e.say(t, adminID, "/stats"), "Questions answered since the start: 1")
+	mustContain(t, "/stats during the reload", e.say(t, adminID, "/stats"), "Questions answered: 1")
 	if _, err := os.Stat(filepath.Join(e.dir, followUpFile)); err == nil {
 		t.Errorf("the refused /add wrote %s", followUpFile)
 	}

@@ -285,6 +285,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		// questions always have the other half.
 		adminWork: make(chan struct{}, max(1, b.cfg.Workers/2)),
 	}
+	counts, err := s.store.Questions(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("read the statistics: %w", err)
+	}
+	s.stats.load(counts)
 	b.logger.Info("telegram bot running", "username", me.UserName, "workers", b.cfg.Workers)
 	return s.serve(ctx)
 }

@@ -126,13 +126,13 @@ func utf16Span(s string, off, n int) (start, end int, ok bool) {
 
 // answerShort sends a, the answer to msg in a group: the answer and its source,
 // with a button that expands the message to the full sourced answer.
-func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, a knowledge.Answer) {
+func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, question string, a knowledge.Answer) {
 	lang := language(answerLanguage(a, msg.From))
 	p := phrasesFor(lang)
 	d, expandable := shortAnswerDoc(p, a)
 	var buttons []tgbotapi.InlineKeyboardButton
 	if expandable {
-		data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang})
+		data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang, id: s.saveAnswer(ctx, question, a)})
 		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data))
 	}
 	if chart := s.chartButton(lang, a); chart != nil {
@@ -160,7 +160,11 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 		return textDoc(p.NotFound), false
 	}
 	first := a.Citations[0]
-	if answer := strings.TrimSpace(a.Text); answer != "" {
+	answer := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if answer == "" {
+		answer = strings.TrimSpace(a.Text)
+	}
+	if answer != "" {
 		if utf8.RuneCountInString(answer) > knowledge.MaxAnswerLen {
 			answer = truncate(answer, knowledge.MaxAnswerLen)
 		}
@@ -177,7 +181,7 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 // passage" edits the short answer into the full one. A button whose
 // answer is no longer kept gets a short notice.
 func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
-	if s.viewCallback(ctx, cq) {
+	if s.vote(ctx, cq) || s.viewCallback(ctx, cq) {
 		return
 	}
 	p := phrasesFor(userLanguage(cq.From))
@@ -191,7 +195,11 @@ func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	full := fit(answerDoc(phrasesFor(e.language), e.answer), maxMessageLen)
 	wait, cancel := context.WithTimeout(ctx, callbackWait)
 	defer cancel()
-	err := s.edit(wait, msg, full)
+	var keyboard *tgbotapi.InlineKeyboardMarkup
+	if e.id != 0 {
+		keyboard = voteKeyboard(e.id)
+	}
+	err := s.edit(wait, msg, full, keyboard)
 	switch {
 	case err == nil:
 	case wait.Err() != nil && ctx.Err() == nil:
@@ -231,6 +239,7 @@ type expansion struct {
 	chatID   int64 // the chat of the message with the button
 	answer   knowledge.Answer
 	language string // phrasebook language of the short answer
+	id       int64  // the answer's id for votes; 0 for none
 }
 
 // expansions keeps the last maxExpansions answers shown with a button,
@@ -297,13 +306,13 @@ func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, 
 	s.send(ctx, msg.Chat.ID, msg.Chat.Type, htmlMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)), msg.MessageID, &keyboard))
 }
 
-// edit queues an edit of the bot's message msg to d, as HTML, which also
-// removes its keyboard; d must fit one message. It waits for the edit
+// edit queues an edit of the bot's message msg to d, as HTML, with
+// keyboard under it, or none; d must fit one message. It waits for the edit
 // until ctx ends, and returns nil if the message already shows d. The
 // edit is not kept in the store: the button press is handled again if
 // the bot stops before its update is committed.
-func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc) error {
-	e := htmlEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), nil)
+func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard *tgbotapi.InlineKeyboardMarkup) error {
+	e := htmlEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), keyboard)
 	_, err := s.out.send(msg.Chat.ID, msg.Chat.Type, e).wait(ctx)
 	if isNotModified(err) {
 		return nil // pressed twice: the message shows it already

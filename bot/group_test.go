@@ -267,8 +267,8 @@ func TestGroupButtonExpands(t *testing.T) {
 	if got := edit.Get("text"); got != fullClaimHTML || edit.Get("parse_mode") != "HTML" {
 		t.Errorf("expanded to\n%s\nwant\n%s", got, fullClaimHTML)
 	}
-	if got := edit.Get("reply_markup"); got != "" {
-		t.Errorf("the expanded message keeps a keyboard: %s", got)
+	if got := edit.Get("reply_markup"); !strings.Contains(got, `"👍"`) || !strings.Contains(got, `"👎"`) || strings.Contains(got, `"callback_data":"x`) {
+		t.Errorf("the expanded message's keyboard is %s, want the vote buttons instead of Show the passage", got)
 	}
 	if got := acks[0].Get("callback_query_id"); got != strconv.Itoa(press) || acks[0].Status != 200 || acks[0].Get("text") != "" {
 		t.Errorf("answerCallbackQuery %v (status %d), want query %d answered without a notice", acks[0].Params, acks[0].Status, press)

@@ -82,7 +82,7 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 		return inlineFailure(phrasesFor(userLang))
 	}
 	s.bot.cfg.Metrics.question("inline", a.Found, time.Since(start).Seconds())
-	s.stats.record(askedInline, query, a)
+	s.recordQuestion(ctx, askedInline, query, a)
 	_, known := phrasebook[a.Language]
 	p := phrasesFor(answerLanguage(a, q.From))
 	cfg := tgbotapi.InlineConfig{
@@ -157,7 +157,10 @@ func inlineFailure(p *phrases) tgbotapi.InlineConfig {
 // further passage cited, as a sourced quotation.
 func answerResults(p *phrases, a knowledge.Answer) []any {
 	first := a.Citations[0]
-	title := strings.TrimSpace(a.Text)
+	title := strings.TrimSpace(a.Lead) // the answer first, when there is one
+	if title == "" {
+		title = strings.TrimSpace(a.Text)
+	}
 	if title == "" {
 		title = strings.TrimSpace(first.Passage)
 	}

@@ -47,6 +47,7 @@ type phrases struct {
 	// Groups and inline mode.
 	ShowPassage    string // button under a short answer in a group
 	ButtonExpired  string // the button's answer is no longer kept (at most 200 characters)
+	VoteThanks     string // a 👍 or 👎 under an answer was recorded (at most 200 characters)
 	SwitchPM       string // inline mode: the button leading to a private chat
 	InlineNotFound string // inline mode: description of the "not covered" result
 
@@ -109,6 +110,7 @@ var phrasebook = map[string]*phrases{
 
 		ShowPassage:    "Show the passage",
 		ButtonExpired:  "This answer has expired. Please ask again.",
+		VoteThanks:     "Thanks for the feedback!",
 		SwitchPM:       "Ask me in a private chat",
 		InlineNotFound: "Try asking another way.",
 
@@ -165,6 +167,7 @@ var phrasebook = map[string]*phrases{
 
 		ShowPassage:    "Показать цитату",
 		ButtonExpired:  "Этот ответ устарел. Пожалуйста, спросите ещё раз.",
+		VoteThanks:     "Спасибо за отзыв!",
 		SwitchPM:       "Спросить в личном чате",
 		InlineNotFound: "Попробуйте спросить иначе.",
 
@@ -218,6 +221,7 @@ var phrasebook = map[string]*phrases{
 
 		ShowPassage:    "Показати цитату",
 		ButtonExpired:  "Ця відповідь застаріла. Будь ласка, запитайте ще раз.",
+		VoteThanks:     "Дякуємо за відгук!",
 		SwitchPM:       "Запитати в особистому чаті",
 		InlineNotFound: "Спробуйте запитати інакше.",
 

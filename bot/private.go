@@ -27,12 +27,19 @@ func (s *session) private(ctx context.Context, msg *tgbotapi.Message) {
 func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request, resp response) {
 	switch {
 	case resp.answer != nil && r.scope == inGroup:
-		s.answerShort(ctx, msg, *resp.answer)
+		s.answerShort(ctx, msg, r.args, *resp.answer)
 	case resp.answer != nil:
 		lang := answerLanguage(*resp.answer, msg.From)
 		d := fit(answerDoc(phrasesFor(lang), *resp.answer), maxMessageLen)
+		var keyboard tgbotapi.InlineKeyboardMarkup
+		if id := s.saveAnswer(ctx, r.args, *resp.answer); id != 0 {
+			keyboard = *voteKeyboard(id)
+		}
 		if chart := s.chartButton(lang, *resp.answer); chart != nil {
-			s.replyWithKeyboard(ctx, msg, d, *keyboardOf(*chart))
+			keyboard.InlineKeyboard = append(keyboard.InlineKeyboard, tgbotapi.NewInlineKeyboardRow(*chart))
+		}
+		if len(keyboard.InlineKeyboard) > 0 {
+			s.replyWithKeyboard(ctx, msg, d, keyboard)
 			return
 		}
 		s.reply(ctx, msg, d, resp.quote)
@@ -102,7 +109,7 @@ func (s *session) lookup(ctx context.Context, r request, question string) (knowl
 		kind = "terminal"
 	}
 	s.bot.cfg.Metrics.question(kind, a.Found, took.Seconds())
-	s.stats.record(where, question, a)
+	s.recordQuestion(ctx, where, question, a)
 	return a, response{}, true
 }
 

@@ -388,14 +388,30 @@ func PlainText(a knowledge.Answer) string {
 }
 
 // answerDoc lays out an answer: the answer in bold, the first citation's
-// passage as a quotation, its source, and up to two more sources.
+// passage as a quotation, its source, and up to two more sources. With a
+// Lead, the answer first: the lead in bold, then the answer's text only
+// where the quotation does not say it already, then the passage with the
+// citation's Mark in bold.
 func answerDoc(p *phrases, a knowledge.Answer) doc {
 	var d doc
-	if text := strings.TrimSpace(a.Text); a.Found && text != "" {
-		if utf8.RuneCountInString(text) > knowledge.MaxAnswerLen {
-			text = truncate(text, knowledge.MaxAnswerLen) // not to crowd out the passage
+	lead := strings.TrimSpace(a.Lead)
+	var passage string
+	if len(a.Citations) > 0 {
+		passage = strings.TrimSpace(a.Citations[0].Passage)
+	}
+	answer := strings.TrimSpace(a.Text)
+	switch {
+	case !a.Found:
+	case lead != "":
+		d = append(d, block{spans: []span{{bold, truncate(lead, knowledge.MaxAnswerLen)}}, cut: 2})
+		if rest := unquoted(answer, passage); rest != "" && rest != lead {
+			d = append(d, block{spans: []span{text(truncate(rest, knowledge.MaxAnswerLen))}, tight: true, cut: 2})
 		}
-		d = append(d, block{spans: []span{{bold, text}}, cut: 2})
+	case answer != "":
+		if utf8.RuneCountInString(answer) > knowledge.MaxAnswerLen {
+			answer = truncate(answer, knowledge.MaxAnswerLen) // not to crowd out the passage
+		}
+		d = append(d, block{spans: []span{{bold, answer}}, cut: 2})
 	}
 	if !a.Found || len(a.Citations) == 0 {
 		if len(d) > 0 {
@@ -407,9 +423,12 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 		d = append(d, block{spans: []span{{italic, p.SourceLanguage}}, tight: true, cut: 2})
 	}
 	first := a.Citations[0]
-	passage := strings.TrimSpace(first.Passage)
 	if passage != "" {
-		d = append(d, block{kind: quotation, spans: []span{text(passage)}, cut: 1})
+		spans := []span{text(passage)}
+		if lead != "" {
+			spans = marked(passage, strings.TrimSpace(first.Mark))
+		}
+		d = append(d, block{kind: quotation, spans: spans, cut: 1})
 	}
 	line := append([]span{text(p.SourceLabel)}, sourceSpans(p, first.Doc, first.Title, first.Publisher, first.Date)...)
 	d = append(d, block{spans: line, tight: passage != "", cut: 3})
@@ -426,6 +445,48 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 		d = append(d, block{spans: line, tight: true, cut: 3})
 	}
 	return d
+}
+
+// marked returns passage as spans with the first occurrence of mark in
+// bold; plain if mark is empty or not in it.
+func marked(passage, mark string) []span {
+	i := strings.Index(passage, mark)
+	if mark == "" || i < 0 {
+		return []span{text(passage)}
+	}
+	return []span{text(passage[:i]), {bold, mark}, text(passage[i+len(mark):])}
+}
+
+// unquoted returns the sentences of s that passage does not hold
+// (spaces aside), so that no sentence shows twice, as the answer and in
+// the quotation.
+func unquoted(s, passage string) string {
+	norm := func(x string) string { return strings.Join(strings.Fields(x), " ") }
+	quoted := norm(passage)
+	var kept []string
+	for _, sentence := range sentences(s) {
+		if n := norm(sentence); n != "" && !strings.Contains(quoted, n) {
+			kept = append(kept, n)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+// sentences splits s after each ".", "!", "?" or "…" that a space
+// follows.
+func sentences(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(".!?…", r) {
+			end := i + utf8.RuneLen(r)
+			if end == len(s) || s[end] == ' ' || s[end] == '\n' {
+				out = append(out, s[start:end])
+				start = end
+			}
+		}
+	}
+	return append(out, s[start:])
 }
 
 func citedDoc(c knowledge.Citation) string {

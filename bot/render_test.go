@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -272,5 +274,63 @@ func TestForeignQuestionSaysSourcesAreEnglish(t *testing.T) {
 		if strings.Contains(got, tt.want) != tt.present {
 			t.Errorf("%s answer %q: contains %q = %v, want %v", tt.lang, got, tt.want, !tt.present, tt.present)
 		}
+	}
+}
+
+// TestAnswerFirst: with a Lead, the answer comes first in bold, the
+// answer's text only where the quotation does not hold it, and the
+// passage with the Mark in bold; without one, the layout is as before.
+// The same in private chats, groups, inline results and the terminal.
+func TestAnswerFirst(t *testing.T) {
+	p := phrasesFor("en")
+	cite := knowledge.Citation{
+		Doc: "toll", Title: "Toll rises", Publisher: "Wire", Date: "2024-03-25",
+		Passage: "By 25 March, 139 people were killed, officials said. Rescuers kept searching.",
+		Mark:    "139 people were killed",
+	}
+	a := knowledge.Answer{
+		Found: true, Lead: "139 killed (25 March)",
+		Text:      "By 25 March, 139 people were killed, officials said. Earlier reports said 40.",
+		Citations: []knowledge.Citation{cite},
+	}
+	want := "<b>139 killed (25 March)</b>\n" +
+		"Earlier reports said 40.\n\n" +
+		"<blockquote>By 25 March, <b>139 people were killed</b>, officials said. Rescuers kept searching.</blockquote>\n" +
+		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
+	if got := renderHTML(answerDoc(p, a)); got != want {
+		t.Errorf("answer first:\n%s\nwant\n%s", got, want)
+	}
+
+	// The mark missing from the passage, and all of the text quoted.
+	b := a
+	b.Text = "By 25 March, 139 people were killed, officials said."
+	b.Citations = []knowledge.Citation{cite}
+	b.Citations[0].Mark = "140 people"
+	want = "<b>139 killed (25 March)</b>\n\n" +
+		"<blockquote>By 25 March, 139 people were killed, officials said. Rescuers kept searching.</blockquote>\n" +
+		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
+	if got := renderHTML(answerDoc(p, b)); got != want {
+		t.Errorf("answer first, mark not in the passage:\n%s\nwant\n%s", got, want)
+	}
+
+	// No lead: as before, the text in bold and the plain passage.
+	c := a
+	c.Lead = ""
+	want = "<b>By 25 March, 139 people were killed, officials said. Earlier reports said 40.</b>\n\n" +
+		"<blockquote>By 25 March, 139 people were killed, officials said. Rescuers kept searching.</blockquote>\n" +
+		"Source: <i>Toll rises</i> — Wire, 25 March 2024"
+	if got := renderHTML(answerDoc(p, c)); got != want {
+		t.Errorf("no lead:\n%s\nwant\n%s", got, want)
+	}
+
+	if got := PlainText(a); !strings.HasPrefix(got, "139 killed (25 March)\nEarlier reports said 40.\n\n│ By 25 March") {
+		t.Errorf("terminal:\n%s", got)
+	}
+	short, _ := shortAnswerDoc(p, a)
+	if got := renderHTML(short); !strings.HasPrefix(got, "<b>139 killed (25 March)</b>\nSource: ") {
+		t.Errorf("group:\n%s", got)
+	}
+	if r := answerResults(p, a)[0].(tgbotapi.InlineQueryResultArticle); r.Title != "139 killed (25 March)" {
+		t.Errorf("inline result titled %q, want the lead", r.Title)
 	}
 }

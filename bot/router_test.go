@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"eventbot/bot/store"
 )
 
 // The router and the handlers, tested with plain values: no HTTP.
@@ -18,6 +20,7 @@ func newRouterSession(kb Knowledge, burst int) *session {
 		logger: slog.New(slog.DiscardHandler),
 		stats:  newQuestionStats(maxUnanswered),
 		flood:  newFloodGate(FloodLimit{Burst: burst, Every: time.Hour}),
+		store:  store.NewMemory(),
 	}
 }
 

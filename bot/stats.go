@@ -7,17 +7,19 @@ import (
 	"sync"
 	"unicode"
 
+	"eventbot/bot/store"
 	"eventbot/knowledge"
 )
 
 // The bot counts the questions it answers, wherever they are asked, and
 // keeps the text of the last maxUnanswered that the corpus did not
 // answer, normalised and without who asked, so that /stats can show
-// admins what the corpus is missing. Nothing of it is logged.
+// admins what the corpus is missing. Nothing of it is logged; all of it
+// is kept in the store, and survives restarts.
 
 const (
 	// maxUnanswered is how many unanswered questions are kept.
-	maxUnanswered = 200
+	maxUnanswered = store.MaxUnanswered
 	// maxKeptQuestion bounds the characters kept of one question.
 	maxKeptQuestion = 200
 	// topUnanswered is how many of the most frequent unanswered
@@ -53,8 +55,27 @@ func newQuestionStats(limit int) *questionStats {
 	return &questionStats{limit: limit}
 }
 
-// record counts question, asked where, answered with a.
-func (q *questionStats) record(where asked, question string, a knowledge.Answer) {
+// askedNames name the places questions are asked, in the store.
+var askedNames = [numAsked]string{askedPrivate: "private", askedGroup: "group", askedInline: "inline"}
+
+// load sets the counts and the unanswered questions to those the store
+// kept, oldest first.
+func (q *questionStats) load(c store.QuestionCounts) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for where, name := range askedNames {
+		q.answered[where] = c.Answered[name]
+	}
+	q.notFound = c.NotFound
+	q.recent, q.next = nil, 0
+	for _, question := range c.Unanswered {
+		q.addLocked(question)
+	}
+}
+
+// record counts question, asked where, answered with a. It returns the
+// question as kept if unanswered, else "".
+func (q *questionStats) record(where asked, question string, a knowledge.Answer) string {
 	found := a.Found
 	var norm string
 	if !found {
@@ -64,9 +85,16 @@ func (q *questionStats) record(where asked, question string, a knowledge.Answer)
 	defer q.mu.Unlock()
 	q.answered[where]++
 	if found {
-		return
+		return ""
 	}
 	q.notFound++
+	q.addLocked(norm)
+	return norm
+}
+
+// addLocked keeps an unanswered question, forgetting the oldest beyond
+// the limit. q.mu is held.
+func (q *questionStats) addLocked(norm string) {
 	if norm == "" || q.limit <= 0 {
 		return
 	}

@@ -269,7 +269,7 @@ const (
 
 const (
 	// viewPrefix starts the callback data of the views' buttons.
-	viewPrefix = "v:"
+	viewPrefix = "g:"
 	// maxQueryBytes bounds the party a claims button carries, so that
 	// its data stays within Telegram's 64 bytes.
 	maxQueryBytes = 40
@@ -277,7 +277,7 @@ const (
 
 // A viewRef is what a view's button names: a page of a view, in a
 // language, of the digest of a version (digestVersion), for the claims
-// narrowed by a query. Its callback data is "v:t:2:en:1a2b3c4d:" —
+// narrowed by a query. Its callback data is "g:t:2:en:1a2b3c4d:" —
 // at most 64 bytes.
 type viewRef struct {
 	kind    byte
@@ -497,10 +497,9 @@ func (s *session) viewCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) 
 	}
 	wait, cancel := context.WithTimeout(ctx, callbackWait)
 	defer cancel()
-	html := renderHTML(fit(pages[ref.page], maxMessageLen))
-	_, err := s.out.send(msg.Chat.ID, msg.Chat.Type, htmlEdit(msg.Chat.ID, msg.MessageID, html, ref.pager(len(pages)))).wait(wait)
+	err := s.edit(wait, msg, pages[ref.page], ref.pager(len(pages)))
 	switch {
-	case err == nil, isNotModified(err):
+	case err == nil:
 	case wait.Err() != nil && ctx.Err() == nil:
 		s.logger.Debug("view page queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
 	default:

@@ -29,7 +29,13 @@ var (
 	bucketReplies = []byte("replies") // seq → Reply as JSON
 	bucketHandled = []byte("handled") // order → id, oldest first, for forgetting
 
-	keyOffset = []byte("offset")
+	bucketCounts     = []byte("counts")     // "answered/<where>", "not_found" → count
+	bucketUnanswered = []byte("unanswered") // sequence → question text
+	bucketAnswers    = []byte("answers")    // answer id → AnswerRecord as JSON
+	bucketVotes      = []byte("votes")      // answer id, user id → 1 up, 0 down
+
+	keyOffset   = []byte("offset")
+	keyNotFound = []byte("not_found")
 )
 
 const (
@@ -45,7 +51,7 @@ func Open(path string) (*Bolt, error) {
 		return nil, fmt.Errorf("open state database %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketUpdates, bucketReplies, bucketHandled} {
+		for _, b := range [][]byte{bucketMeta, bucketUpdates, bucketReplies, bucketHandled, bucketCounts, bucketUnanswered, bucketAnswers, bucketVotes} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -212,4 +218,138 @@ func (s *Bolt) Sent(ctx context.Context, seq uint64) error {
 		return fmt.Errorf("mark reply %d sent: %w", seq, err)
 	}
 	return nil
+}
+
+// add adds n to the count at key of b.
+func add(b *bolt.Bucket, key []byte, n uint64) error {
+	var c uint64
+	if v := b.Get(key); len(v) == 8 {
+		c = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(key, u64(c+n))
+}
+
+func (s *Bolt) RecordQuestion(ctx context.Context, where string, found bool, unanswered string) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		counts := tx.Bucket(bucketCounts)
+		if err := add(counts, []byte("answered/"+where), 1); err != nil {
+			return err
+		}
+		if found {
+			return nil
+		}
+		if err := add(counts, keyNotFound, 1); err != nil {
+			return err
+		}
+		if unanswered == "" {
+			return nil
+		}
+		u := tx.Bucket(bucketUnanswered)
+		n, err := u.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := u.Put(u64(n), []byte(unanswered)); err != nil {
+			return err
+		}
+		if n > MaxUnanswered {
+			return u.Delete(u64(n - MaxUnanswered))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record question: %w", err)
+	}
+	return nil
+}
+
+func (s *Bolt) Questions(ctx context.Context) (QuestionCounts, error) {
+	q := QuestionCounts{Answered: make(map[string]int)}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return nil
+			}
+			n := int(binary.BigEndian.Uint64(v))
+			if where, ok := bytes.CutPrefix(k, []byte("answered/")); ok {
+				q.Answered[string(where)] = n
+			} else if bytes.Equal(k, keyNotFound) {
+				q.NotFound = n
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketUnanswered).ForEach(func(k, v []byte) error {
+			q.Unanswered = append(q.Unanswered, string(v))
+			return nil
+		})
+	})
+	if err != nil {
+		return QuestionCounts{}, fmt.Errorf("read question counts: %w", err)
+	}
+	return q, nil
+}
+
+func (s *Bolt) SaveAnswer(ctx context.Context, a AnswerRecord) error {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("save answer: %w", err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAnswers).Put(u64(uint64(a.ID)), data)
+	})
+	if err != nil {
+		return fmt.Errorf("save answer: %w", err)
+	}
+	return nil
+}
+
+func (s *Bolt) Vote(ctx context.Context, id, user int64, up bool) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketAnswers).Get(u64(uint64(id))) == nil {
+			return ErrUnknownAnswer
+		}
+		v := byte(0)
+		if up {
+			v = 1
+		}
+		return tx.Bucket(bucketVotes).Put(append(u64(uint64(id)), u64(uint64(user))...), []byte{v})
+	})
+	if err != nil {
+		return fmt.Errorf("vote: %w", err)
+	}
+	return nil
+}
+
+func (s *Bolt) Votes(ctx context.Context) ([]AnswerVotes, error) {
+	var out []AnswerVotes
+	err := s.db.View(func(tx *bolt.Tx) error {
+		answers := tx.Bucket(bucketAnswers)
+		// Keys sort by answer id, then user: each answer's votes are
+		// together.
+		return tx.Bucket(bucketVotes).ForEach(func(k, v []byte) error {
+			if len(k) != 16 || len(v) != 1 {
+				return nil
+			}
+			if n := len(out); n == 0 || out[n-1].ID != int64(binary.BigEndian.Uint64(k[:8])) {
+				var rec AnswerRecord
+				if err := json.Unmarshal(answers.Get(k[:8]), &rec); err != nil {
+					return fmt.Errorf("answer %d: %w", binary.BigEndian.Uint64(k[:8]), err)
+				}
+				out = append(out, AnswerVotes{AnswerRecord: rec})
+			}
+			if v[0] == 1 {
+				out[len(out)-1].Up++
+			} else {
+				out[len(out)-1].Down++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read votes: %w", err)
+	}
+	return out, nil
 }

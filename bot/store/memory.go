@@ -18,6 +18,12 @@ type Memory struct {
 	replies map[uint64]Reply
 	seq     uint64
 	keep    int // how many handled updates to remember
+
+	answered   map[string]int
+	notFound   int
+	unanswered []string
+	answers    map[int64]AnswerRecord
+	votes      map[[2]int64]bool // answer, user → up
 }
 
 type memUpdate struct {
@@ -28,7 +34,10 @@ type memUpdate struct {
 
 // NewMemory returns an empty Memory.
 func NewMemory() *Memory {
-	return &Memory{updates: make(map[int]*memUpdate), replies: make(map[uint64]Reply), keep: maxJournal}
+	return &Memory{
+		updates: make(map[int]*memUpdate), replies: make(map[uint64]Reply), keep: maxJournal,
+		answered: make(map[string]int), answers: make(map[int64]AnswerRecord), votes: make(map[[2]int64]bool),
+	}
 }
 
 var _ Store = (*Memory)(nil)
@@ -116,3 +125,67 @@ func (m *Memory) Sent(ctx context.Context, seq uint64) error {
 
 // Close does nothing: a Memory keeps its contents.
 func (m *Memory) Close() error { return nil }
+
+func (m *Memory) RecordQuestion(ctx context.Context, where string, found bool, unanswered string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.answered[where]++
+	if found {
+		return nil
+	}
+	m.notFound++
+	if unanswered != "" {
+		m.unanswered = append(m.unanswered, unanswered)
+		if len(m.unanswered) > MaxUnanswered {
+			m.unanswered = slices.Delete(m.unanswered, 0, len(m.unanswered)-MaxUnanswered)
+		}
+	}
+	return nil
+}
+
+func (m *Memory) Questions(ctx context.Context) (QuestionCounts, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return QuestionCounts{Answered: maps.Clone(m.answered), NotFound: m.notFound, Unanswered: slices.Clone(m.unanswered)}, nil
+}
+
+func (m *Memory) SaveAnswer(ctx context.Context, a AnswerRecord) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a.Sources = slices.Clone(a.Sources)
+	m.answers[a.ID] = a
+	return nil
+}
+
+func (m *Memory) Vote(ctx context.Context, id, user int64, up bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.answers[id]; !ok {
+		return ErrUnknownAnswer
+	}
+	m.votes[[2]int64{id, user}] = up
+	return nil
+}
+
+func (m *Memory) Votes(ctx context.Context) ([]AnswerVotes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	byID := make(map[int64]*AnswerVotes)
+	for k, up := range m.votes {
+		v := byID[k[0]]
+		if v == nil {
+			v = &AnswerVotes{AnswerRecord: m.answers[k[0]]}
+			byID[k[0]] = v
+		}
+		if up {
+			v.Up++
+		} else {
+			v.Down++
+		}
+	}
+	var out []AnswerVotes
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		out = append(out, *byID[id])
+	}
+	return out, nil
+}

@@ -71,9 +71,55 @@ type Store interface {
 	// Sent removes reply seq from the outbox: Telegram has it, or
 	// refused it for good. Removing one that is not there is no error.
 	Sent(ctx context.Context, seq uint64) error
+	// RecordQuestion counts a question answered where ("private",
+	// "group", "inline"), found or not; an unanswered question's text,
+	// if not empty, is kept among the last MaxUnanswered. No user is
+	// stored.
+	RecordQuestion(ctx context.Context, where string, found bool, unanswered string) error
+	// Questions returns the counts and the unanswered questions kept.
+	Questions(ctx context.Context) (QuestionCounts, error)
+	// SaveAnswer keeps an answer shown with feedback buttons, so that
+	// votes on it can name the question and the sources. Saving an id
+	// again replaces the record.
+	SaveAnswer(ctx context.Context, a AnswerRecord) error
+	// Vote records user's vote on answer id: one per user and answer,
+	// a second vote replacing the first. It returns ErrUnknownAnswer if
+	// the answer was not saved.
+	Vote(ctx context.Context, id, user int64, up bool) error
+	// Votes returns each answer voted on with its votes.
+	Votes(ctx context.Context) ([]AnswerVotes, error)
 	// Close releases the store.
 	Close() error
 }
+
+// MaxUnanswered is how many unanswered questions a store keeps.
+const MaxUnanswered = 200
+
+// QuestionCounts are the questions answered since the store began.
+type QuestionCounts struct {
+	Answered map[string]int // by where asked
+	NotFound int
+	// Unanswered are the last questions not answered, oldest first.
+	Unanswered []string
+}
+
+// An AnswerRecord is an answer shown with feedback buttons: the
+// question and the sources (document ids) of the answer.
+type AnswerRecord struct {
+	ID       int64    `json:"id"`
+	Question string   `json:"question"`
+	Found    bool     `json:"found"`
+	Sources  []string `json:"sources"`
+}
+
+// AnswerVotes is an answer and the votes on it.
+type AnswerVotes struct {
+	AnswerRecord
+	Up, Down int
+}
+
+// ErrUnknownAnswer is a vote on an answer the store does not hold.
+var ErrUnknownAnswer = errors.New("no such answer")
 
 // maxJournal bounds the handled updates the journal remembers, to tell a
 // delivery again from a new update; the oldest are forgotten first.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -150,5 +152,79 @@ func TestForget(t *testing.T) {
 				t.Errorf("Pending = %v, want [1 2]", ids(p))
 			}
 		})
+	}
+}
+
+// TestStatsAndVotes checks the question counts and the votes, across a
+// restart: one vote per user and answer, the second replacing the
+// first.
+func TestStatsAndVotes(t *testing.T) {
+	ctx := context.Background()
+	for name, reopen := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := reopen()
+			s.RecordQuestion(ctx, "private", true, "")
+			s.RecordQuestion(ctx, "group", false, "who is zorvan")
+			for i := range MaxUnanswered + 3 {
+				s.RecordQuestion(ctx, "inline", false, fmt.Sprint("q", i))
+			}
+			if err := s.Vote(ctx, 7, 1, true); !errors.Is(err, ErrUnknownAnswer) {
+				t.Errorf("vote on an unknown answer: %v, want ErrUnknownAnswer", err)
+			}
+			s.SaveAnswer(ctx, AnswerRecord{ID: 7, Question: "how many died", Found: true, Sources: []string{"a", "b"}})
+			s.SaveAnswer(ctx, AnswerRecord{ID: 9, Question: "who did it", Found: true, Sources: []string{"c"}})
+			s.Vote(ctx, 7, 1, true)
+			s.Vote(ctx, 7, 2, false)
+			s.Vote(ctx, 7, 1, false) // changed
+			s.Vote(ctx, 9, 1, true)
+
+			s = reopen()
+			q, err := s.Questions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Answered["private"] != 1 || q.Answered["group"] != 1 || q.Answered["inline"] != MaxUnanswered+3 || q.NotFound != MaxUnanswered+4 {
+				t.Errorf("counts %+v", q)
+			}
+			if len(q.Unanswered) != MaxUnanswered || q.Unanswered[0] != "q3" || q.Unanswered[MaxUnanswered-1] != fmt.Sprint("q", MaxUnanswered+2) {
+				t.Errorf("unanswered kept: %d, from %q", len(q.Unanswered), q.Unanswered[0])
+			}
+			votes, err := s.Votes(ctx)
+			if err != nil || len(votes) != 2 {
+				t.Fatalf("Votes = %+v, %v", votes, err)
+			}
+			if v := votes[0]; v.ID != 7 || v.Up != 0 || v.Down != 2 || v.Question != "how many died" || !slices.Equal(v.Sources, []string{"a", "b"}) {
+				t.Errorf("votes on answer 7: %+v, want 0 up, 2 down, with the question and sources", v)
+			}
+			if v := votes[1]; v.ID != 9 || v.Up != 1 || v.Down != 0 {
+				t.Errorf("votes on answer 9: %+v", v)
+			}
+		})
+	}
+}
+
+// BenchmarkBoltTurn measures one update's way through the bbolt store:
+// journaled, handled with one reply, the reply marked sent (three
+// transactions, each synced to disk).
+func BenchmarkBoltTurn(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	raw := []byte(`{"update_id":1,"message":{"text":"how many ppl died??"}}`)
+	for i := 0; i < b.N; i++ {
+		id := i + 1
+		if _, err := s.Journal(ctx, []Update{{id, raw}}, id+1); err != nil {
+			b.Fatal(err)
+		}
+		replies, err := s.Handled(ctx, id, []Reply{{Update: id, ChatID: 1, Method: "sendMessage", Params: map[string]string{"text": "139"}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Sent(ctx, replies[0].Seq); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
