@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -127,16 +128,21 @@ func timelinePages(vp *viewPhrases, p *phrases, d *glance.Digest) []doc {
 	return paged(head, nil, units, entriesPerPage)
 }
 
-// timelineShort is the timeline in a group: its first entries and how
-// many more there are.
+// timelineShort is the timeline in a group: its first entries dated to
+// the day (those only bounded, or dated to a month or a year, are
+// context), and how many more entries there are.
 func timelineShort(vp *viewPhrases, p *phrases, d *glance.Digest) doc {
+	entries := slices.DeleteFunc(slices.Clone(d.Timeline), func(e glance.Entry) bool { return e.When.Precision != glance.Day })
+	if len(entries) == 0 {
+		entries = d.Timeline
+	}
+	entries = entries[:min(len(entries), shortEntries)]
 	dd := doc{pageHeader(vp.TimelineTitle, 0, 1)}
-	for i, e := range d.Timeline {
-		if i == shortEntries {
-			dd = append(dd, block{spans: []span{{italic, vp.MoreEntries(len(d.Timeline) - i)}}})
-			break
-		}
+	for _, e := range entries {
 		dd = append(dd, entryUnit(p, e)...)
+	}
+	if more := len(d.Timeline) - len(entries); more > 0 {
+		dd = append(dd, block{spans: []span{{italic, vp.MoreEntries(more)}}})
 	}
 	return fit(dd, maxMessageLen)
 }

@@ -448,8 +448,9 @@ func TestViewsInGroups(t *testing.T) {
 	short := e.reply(t, viewGroup, viewUser, "supergroup", "/timeline@"+botName)
 	text := visible(t, short)
 	lines := text[:strings.LastIndex(text, "\n\n")] // without "… and 29 more"
-	if got := len(timelineEntries(t, []string{lines})); got != shortEntries {
-		t.Errorf("short timeline of %d entries, want %d:\n%s", got, shortEntries, text)
+	shown := timelineEntries(t, []string{lines})
+	if len(shown) != shortEntries || shown[0][0] != "7 March 2024" {
+		t.Errorf("short timeline of %d entries, want the first %d dated to the day (from 7 March 2024):\n%s", len(shown), shortEntries, text)
 	}
 	mustContain(t, "short timeline", text, "… and ")
 	more := buttonData(t, short, "More ▶")
