@@ -199,6 +199,7 @@ func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	if e.id != 0 {
 		keyboard = voteKeyboard(e.id)
 	}
+	keyboard = withChart(keyboard, s.chartButton(e.language, e.answer))
 	err := s.edit(wait, msg, full, keyboard)
 	switch {
 	case err == nil:

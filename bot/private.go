@@ -31,15 +31,12 @@ func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request,
 	case resp.answer != nil:
 		lang := answerLanguage(*resp.answer, msg.From)
 		d := fit(answerDoc(phrasesFor(lang), *resp.answer), maxMessageLen)
-		var keyboard tgbotapi.InlineKeyboardMarkup
+		var keyboard *tgbotapi.InlineKeyboardMarkup
 		if id := s.saveAnswer(ctx, r.args, *resp.answer); id != 0 {
-			keyboard = *voteKeyboard(id)
+			keyboard = voteKeyboard(id)
 		}
-		if chart := s.chartButton(lang, *resp.answer); chart != nil {
-			keyboard.InlineKeyboard = append(keyboard.InlineKeyboard, tgbotapi.NewInlineKeyboardRow(*chart))
-		}
-		if len(keyboard.InlineKeyboard) > 0 {
-			s.replyWithKeyboard(ctx, msg, d, keyboard)
+		if keyboard = withChart(keyboard, s.chartButton(lang, *resp.answer)); keyboard != nil {
+			s.replyWithKeyboard(ctx, msg, d, *keyboard)
 			return
 		}
 		s.reply(ctx, msg, d, resp.quote)

@@ -31,13 +31,7 @@ func photoMessage(chatID int64, name string, data []byte, caption string, replyT
 		p["caption"] = caption
 		p["parse_mode"] = tgbotapi.ModeHTML
 	}
-	if replyTo != 0 {
-		p.AddNonZero("reply_to_message_id", replyTo)
-		p.AddBool("allow_sending_without_reply", true)
-	}
-	if keyboard != nil {
-		_ = p.AddInterface("reply_markup", keyboard)
-	}
+	addReply(p, replyTo, keyboard)
 	return outMsg{method: "sendPhoto", params: p}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -537,6 +538,20 @@ func (s *session) chartButton(lang string, a knowledge.Answer) *tgbotapi.InlineK
 		}
 	}
 	return nil
+}
+
+// withChart returns keyboard with a row of the chart button added, if
+// chart is not nil; keyboard may be nil.
+func withChart(keyboard *tgbotapi.InlineKeyboardMarkup, chart *tgbotapi.InlineKeyboardButton) *tgbotapi.InlineKeyboardMarkup {
+	if chart == nil {
+		return keyboard
+	}
+	if keyboard == nil {
+		return keyboardOf(*chart)
+	}
+	k := *keyboard
+	k.InlineKeyboard = append(slices.Clip(k.InlineKeyboard), tgbotapi.NewInlineKeyboardRow(*chart))
+	return &k
 }
 
 // numbersIn returns the whole numbers written in digits in s.

@@ -481,7 +481,12 @@ func TestViewsInGroups(t *testing.T) {
 		labels = append(labels, b.Text)
 	}
 	if !slices.Equal(labels, []string{"Show the passage", "📈 chart"}) {
-		t.Errorf("short answer about the toll: buttons %q", labels)
+		t.Fatalf("short answer about the toll: buttons %q", labels)
+	}
+	// Expanded, it keeps the chart's button.
+	_, expanded := e.press(t, viewGroup, viewUser, a.MessageID(), buttonData(t, a, "Show the passage"))
+	if expanded.Method == "" || buttonData(t, expanded, "📈 chart") == "" {
+		t.Errorf("the expanded answer about the toll lost its chart button: %v", buttons(t, expanded))
 	}
 }
 

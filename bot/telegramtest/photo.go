@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -68,32 +67,17 @@ func (s *Server) sendPhoto(w http.ResponseWriter, c *Call) {
 		s.fail(w, c, http.StatusBadRequest, problem, 0)
 		return
 	}
-	replyTo := int(c.Int("reply_to_message_id"))
-	s.mu.Lock()
-	_, known := s.messages[messageKey{chatID, replyTo}]
-	chatType := s.chats[chatID]
-	s.nextMessage++
-	id := s.nextMessage
-	me := s.me
-	date := int(time.Now().Unix())
-	size.FileID = "photo" + strconv.Itoa(id)
-	size.FileUniqueID = "u" + size.FileID
 	// A photo message has no text: editMessageText refuses it.
-	s.messages[messageKey{chatID, id}] = storedMessage{from: &me, date: date, markup: c.Get("reply_markup"), photo: true}
-	s.files[size.FileID] = storedFile{path: "photos/" + size.FileID + ".png", data: data, size: len(data)}
-	s.mu.Unlock()
-	if replyTo != 0 && !known && c.Get("allow_sending_without_reply") != "true" {
-		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to be replied not found", 0)
+	m, ok := s.sent(w, c, chatID, storedMessage{markup: c.Get("reply_markup"), photo: true})
+	if !ok {
 		return
 	}
-	if chatType == "" {
-		chatType = "private"
-	}
-	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
-	m := tgbotapi.Message{MessageID: id, From: &me, Date: date, Chat: chat, Caption: caption, Photo: []tgbotapi.PhotoSize{size}}
-	if replyTo != 0 {
-		m.ReplyToMessage = &tgbotapi.Message{MessageID: replyTo, Chat: chat}
-	}
+	size.FileID = "photo" + strconv.Itoa(m.MessageID)
+	size.FileUniqueID = "u" + size.FileID
+	s.mu.Lock()
+	s.files[size.FileID] = storedFile{path: "photos/" + size.FileID + ".png", data: data, size: len(data)}
+	s.mu.Unlock()
+	m.Caption, m.Photo = caption, []tgbotapi.PhotoSize{size}
 	s.ok(w, c, m)
 }
 

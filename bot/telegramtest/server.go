@@ -1012,6 +1012,20 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 		s.fail(w, c, http.StatusBadRequest, problem, 0)
 		return
 	}
+	m, ok := s.sent(w, c, chatID, storedMessage{
+		text: visible, source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
+	})
+	if ok {
+		m.Text = visible
+		s.ok(w, c, m)
+	}
+}
+
+// sent records the message c sends to chatID, as stored (with the bot as
+// its sender, dated now), and returns it as Telegram would, without its
+// content. If c replies to a message the server doesn't know, without
+// allow_sending_without_reply, it fails c instead and ok is false.
+func (s *Server) sent(w http.ResponseWriter, c *Call, chatID int64, stored storedMessage) (m tgbotapi.Message, ok bool) {
 	replyTo := int(c.Int("reply_to_message_id"))
 	s.mu.Lock()
 	_, known := s.messages[messageKey{chatID, replyTo}]
@@ -1019,25 +1033,22 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 	s.nextMessage++
 	id := s.nextMessage
 	me := s.me
-	date := int(time.Now().Unix())
-	s.messages[messageKey{chatID, id}] = storedMessage{
-		from: &me, date: date, text: visible,
-		source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
-	}
+	stored.from, stored.date = &me, int(time.Now().Unix())
+	s.messages[messageKey{chatID, id}] = stored
 	s.mu.Unlock()
 	if replyTo != 0 && !known && c.Get("allow_sending_without_reply") != "true" {
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to be replied not found", 0)
-		return
+		return m, false
 	}
 	if chatType == "" {
 		chatType = "private"
 	}
 	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
-	m := tgbotapi.Message{MessageID: id, From: &me, Date: date, Chat: chat, Text: visible}
+	m = tgbotapi.Message{MessageID: id, From: &me, Date: stored.date, Chat: chat}
 	if replyTo != 0 {
 		m.ReplyToMessage = &tgbotapi.Message{MessageID: replyTo, Chat: chat}
 	}
-	s.ok(w, c, m)
+	return m, true
 }
 
 func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
