@@ -20,6 +20,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/corpus"
 	"eventbot/knowledge"
 )
@@ -241,7 +242,7 @@ func (s *session) fetchArticle(ctx context.Context, d *tgbotapi.Document) ([]byt
 
 // getFile asks Telegram where to download a file.
 func (s *session) getFile(ctx context.Context, fileID string) (tgbotapi.File, error) {
-	resp, err := s.tg.request(ctx, "getFile", tgbotapi.FileConfig{FileID: fileID})
+	resp, err := s.tg.Request(ctx, "getFile", tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
 		return tgbotapi.File{}, err
 	}
@@ -263,11 +264,11 @@ func (s *session) download(ctx context.Context, filePath string) ([]byte, error)
 	token := s.bot.cfg.Token
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(s.bot.cfg.FileEndpoint, token, filePath), nil)
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	resp, err := s.bot.cfg.Client.Do(req)
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -278,7 +279,7 @@ func (s *session) download(ctx context.Context, filePath string) ([]byte, error)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, corpus.MaxFileSize+1))
 	if err != nil {
-		return nil, scrub(fmt.Errorf("download %s: %w", filePath, err), token)
+		return nil, telegram.Scrub(fmt.Errorf("download %s: %w", filePath, err), token)
 	}
 	if len(data) > corpus.MaxFileSize {
 		return nil, errTooLarge
@@ -525,7 +526,7 @@ func (s *session) setAdminCommands(ctx context.Context) {
 			if lang != defaultLanguage {
 				cfg.LanguageCode = lang
 			}
-			if _, err := s.tg.request(ctx, "setMyCommands", cfg); err != nil {
+			if _, err := s.tg.Request(ctx, "setMyCommands", cfg); err != nil {
 				s.logger.Info("admin commands not registered", "admin_id", id, "err", err)
 				break // the other languages would fail alike
 			}

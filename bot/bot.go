@@ -2,16 +2,19 @@
 // about the Crocus City Hall attack (Krasnogorsk, 22 March 2024) from a
 // knowledge base of news articles, citing its sources.
 //
-// A Bot is one pipeline (Run): updates come from long polling (poll.go),
-// are journaled in the store before Telegram is told it may forget them
-// (journal.go), are handled concurrently by the handlers (private.go,
-// group.go, inline.go, admin.go), whose replies are queued in the store
-// with the update marked handled, and go out through the outbox
-// (outbox.go) and the sender (sender.go), which retry until Telegram has
+// A Bot is one pipeline (Run, spine in serve): updates come from long
+// polling (poll.go) or a webhook (webhook.go), are journaled in the store
+// before Telegram is told it may forget them (journal.go), are routed by
+// one command table (router.go) to the handlers (private.go, group.go,
+// inline.go, admin.go, feedback.go), whose replies are queued in the
+// store with the update marked handled, and go out through the outbox
+// and the client of package telegram, which retry until Telegram has
 // them. Nothing Telegram delivered is lost across a crash or restart: see
 // package store. Its admins reload and extend the corpus from a private
 // chat (admin.go).
-// Terminal offers the same conversation on a terminal. Both render answers
+//
+// Terminal offers the same conversation on a terminal, through the same
+// router. Both render answers
 // from one layout (render.go): HTML for Telegram, plain text for
 // terminals (PlainText).
 package bot
@@ -34,6 +37,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
@@ -100,7 +104,7 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Limits bound how fast the bot sends chat messages; zero fields
 	// mean Telegram's limits.
-	Limits Limits
+	Limits telegram.Limits
 	// Flood bounds how fast one user may ask questions; zero fields take
 	// their defaults.
 	Flood FloodLimit
@@ -142,7 +146,7 @@ type Bot struct {
 	// sleep waits between retries; tests replace it.
 	sleep func(context.Context, time.Duration) error
 	// clock times the outbox; tests replace it.
-	clock clock
+	clock telegram.Clock
 
 	// hook is the webhook's way into the session running, nil when
 	// none is.
@@ -221,7 +225,7 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	if cfg.Flood.Every == 0 {
 		cfg.Flood.Every = defaultFloodEvery
 	}
-	limits, err := cfg.Limits.withDefaults()
+	limits, err := cfg.Limits.WithDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
@@ -231,7 +235,7 @@ func New(logger *slog.Logger, cfg Config, kb Knowledge) (*Bot, error) {
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true
 	}
-	return &Bot{logger: logger, cfg: cfg, kb: kb, admins: admins, sleep: sleep, clock: realClock{}}, nil
+	return &Bot{logger: logger, cfg: cfg, kb: kb, admins: admins, sleep: telegram.Sleep, clock: telegram.RealClock{}}, nil
 }
 
 // fileEndpoint derives the file download template from the API endpoint
@@ -254,18 +258,18 @@ func fileEndpoint(api string) string {
 // fails at start. Run may be called again after it returns, but not
 // concurrently: Telegram serves one poller per token.
 func (b *Bot) Run(ctx context.Context) error {
-	tg := &sender{
-		logger:      b.logger,
-		token:       b.cfg.Token,
-		endpoint:    b.cfg.APIEndpoint,
-		client:      b.cfg.Client,
-		sleep:       b.sleep,
-		attempts:    5,
-		backoff:     500 * time.Millisecond,
-		sendTimeout: b.cfg.SendTimeout,
-		metrics:     b.cfg.Metrics,
+	tg := &telegram.Client{
+		Logger:      b.logger,
+		Token:       b.cfg.Token,
+		Endpoint:    b.cfg.APIEndpoint,
+		HTTP:        b.cfg.Client,
+		Sleep:       b.sleep,
+		Attempts:    5,
+		Backoff:     500 * time.Millisecond,
+		SendTimeout: b.cfg.SendTimeout,
+		OnError:     b.cfg.Metrics.telegramError,
 	}
-	me, err := tg.connect(ctx)
+	me, err := tg.Connect(ctx)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -299,7 +303,7 @@ func (b *Bot) Run(ctx context.Context) error {
 type session struct {
 	bot    *Bot
 	logger *slog.Logger
-	tg     *sender
+	tg     *telegram.Client
 	store  store.Store
 	me     tgbotapi.User
 	// flood counts each user's questions.
@@ -315,7 +319,7 @@ type session struct {
 	// admin's reply tells what their own change came to.
 	corpusMu sync.Mutex
 	// out sends every chat message: see outbox.
-	out *outbox
+	out *telegram.Outbox
 	// work is the context of the handlers and of bg; it ends when the
 	// shutdown grace runs out.
 	work context.Context
@@ -334,7 +338,7 @@ func (s *session) setCommands(ctx context.Context) {
 		if lang != defaultLanguage {
 			cfg.LanguageCode = lang
 		}
-		if _, err := s.tg.request(ctx, "setMyCommands", cfg); err != nil && ctx.Err() == nil {
+		if _, err := s.tg.Request(ctx, "setMyCommands", cfg); err != nil && ctx.Err() == nil {
 			s.logger.Info("commands not registered", "language", lang, "err", err)
 		}
 	}
@@ -343,9 +347,9 @@ func (s *session) setCommands(ctx context.Context) {
 // serve runs the pipeline until ctx is done, then shuts down as Run
 // describes.
 func (s *session) serve(ctx context.Context) error {
-	s.out = newOutbox(s.logger, s.tg, s.store, s.bot.clock, s.bot.cfg.Limits)
-	s.out.metrics = s.bot.cfg.Metrics
-	s.out.start(ctx)
+	s.out = telegram.NewOutbox(s.logger, s.tg, s.store, s.bot.clock, s.bot.cfg.Limits)
+	s.out.OnPending = s.bot.cfg.Metrics.outboxPending
+	s.out.Start(ctx)
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	s.work = work
@@ -384,7 +388,7 @@ func (s *session) serve(ctx context.Context) error {
 	s.bg.Go(func() { s.confirm(context.WithoutCancel(ctx), offset) })
 	grace := s.bot.cfg.ShutdownGrace
 	s.drain(&wg, stopWork, grace/2)
-	s.out.close(grace - time.Since(stopping))
+	s.out.Close(grace - time.Since(stopping))
 	stopWork()
 	s.bg.Wait()
 	if err != nil {
@@ -462,7 +466,7 @@ func (s *session) update(ctx context.Context, u tgbotapi.Update) {
 func (s *session) typing(chatID int64) {
 	s.bg.Go(func() {
 		action := tgbotapi.NewChatAction(chatID, tgbotapi.ChatTyping)
-		if err := s.tg.once(s.work, "sendChatAction", action, typingTimeout); err != nil {
+		if err := s.tg.Once(s.work, "sendChatAction", action, typingTimeout); err != nil {
 			s.logger.Info("typing indicator not shown", "chat_id", chatID, "err", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -114,56 +114,18 @@ func (kb *fakeKB) asked() []string {
 	return slices.Clone(kb.questions)
 }
 
-// logBuffer collects log output; it is safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// sleeps records the waits a Bot asks for, and waits at most a few
-// milliseconds instead.
-type sleeps struct {
-	mu sync.Mutex
-	ds []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.ds = append(s.ds, d)
-	s.mu.Unlock()
-	return sleep(ctx, min(d, 5*time.Millisecond))
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.ds)
-}
-
 // testBot is a Bot under test with what it logged and the waits it asked
 // for.
 type testBot struct {
 	*Bot
-	logs   *logBuffer
-	sleeps *sleeps
+	logs   *telegramtest.LogBuffer
+	sleeps *telegramtest.Sleeps
 }
 
 // newTestBot returns a bot talking to srv, logging at debug level.
 func newTestBot(t testing.TB, srv *telegramtest.Server, kb Knowledge, configure ...func(*Config)) *testBot {
 	t.Helper()
-	logs := new(logBuffer)
+	logs := new(telegramtest.LogBuffer)
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := Config{Token: testToken, APIEndpoint: srv.Endpoint()}
 	for _, f := range configure {
@@ -173,8 +135,8 @@ func newTestBot(t testing.TB, srv *telegramtest.Server, kb Knowledge, configure 
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	sl := new(sleeps)
-	b.sleep = sl.sleep
+	sl := new(telegramtest.Sleeps)
+	b.sleep = sl.Sleep
 	return &testBot{Bot: b, logs: logs, sleeps: sl}
 }
 
@@ -462,18 +424,18 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	srv.RateLimit("sendMessage", 1, 1)
 	b := newTestBot(t, srv, newFakeKB())
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 	t0 := clk.Now()
 
 	id := srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
-	resume, _ := clk.next(t, nil)
+	resume, _ := clk.Next(t, nil)
 	if resume != t0.Add(time.Second) {
 		t.Errorf("the chat waits until +%v, want the 1s Telegram asked for", resume.Sub(t0))
 	}
-	clk.advanceTo(resume)
+	clk.AdvanceTo(resume)
 	srv.WaitFor(t, "sendMessage", 2)
 	r.stop(t)
 
@@ -487,7 +449,7 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	if calls[0].Get("text") != calls[1].Get("text") {
 		t.Errorf("retry sent different text")
 	}
-	if s := b.sleeps.all(); len(s) != 0 {
+	if s := b.sleeps.All(); len(s) != 0 {
 		t.Errorf("waits %v; the outbox should pause the chat, not sleep", s)
 	}
 	if n := len(srv.Calls("sendMessage")); n != 2 {
@@ -503,7 +465,7 @@ func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 500, Times: 2})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0}) // dropped connection
 	b := newTestBot(t, srv, newFakeKB())
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 
@@ -512,10 +474,10 @@ func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 	var waits []time.Duration
 	for i := range 3 {
 		srv.WaitFor(t, "sendMessage", i+1)
-		at, _ := clk.next(t, nil)
+		at, _ := clk.Next(t, nil)
 		waits = append(waits, at.Sub(last))
 		last = at
-		clk.advanceTo(at)
+		clk.AdvanceTo(at)
 	}
 	srv.WaitFor(t, "sendMessage", 4)
 	r.stop(t)
@@ -736,14 +698,14 @@ func TestTokenNeverLogged(t *testing.T) {
 	srv.Fail("sendChatAction", telegramtest.Failure{Code: 0, Times: 100})
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 0, Times: 100})
 	b := newTestBot(t, srv, newFakeKB())
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 
 	srv.PushMessage(42, 7, "private", claimQuestion)
 	srv.WaitFor(t, "sendMessage", 1)
-	at, _ := clk.next(t, nil)
-	clk.advanceTo(at)
+	at, _ := clk.Next(t, nil)
+	clk.AdvanceTo(at)
 	srv.WaitFor(t, "sendMessage", 2)
 	srv.WaitFor(t, "setMyCommands", 3)
 	r.stop(t)
@@ -782,7 +744,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"bad endpoint", Config{Token: testToken, APIEndpoint: "http://127.0.0.1/bot"}, kb},
 		{"negative poll timeout", Config{Token: testToken, PollTimeout: -1}, kb},
 		{"client timeout too short", Config{Token: testToken, Client: &http.Client{Timeout: 10 * time.Second}}, kb},
-		{"negative burst", Config{Token: testToken, Limits: Limits{Group: Rate{Burst: -1}}}, kb},
+		{"negative burst", Config{Token: testToken, Limits: telegram.Limits{Group: telegram.Rate{Burst: -1}}}, kb},
 	} {
 		if _, err := New(nil, tt.cfg, tt.kb); err == nil {
 			t.Errorf("%s: New succeeded, want an error", tt.name)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/bot/telegramtest"
 )
 
@@ -59,7 +60,7 @@ func lostAndTwice(counts map[int]int) (lost, twice int) {
 
 // waitAnswered waits until every question in ids has a reply Telegram
 // accepted, advancing clk (if not nil) from timer to timer meanwhile.
-func waitAnswered(t *testing.T, srv *telegramtest.Server, clk *fakeClock, ids []int) {
+func waitAnswered(t *testing.T, srv *telegramtest.Server, clk *telegramtest.Clock, ids []int) {
 	t.Helper()
 	all := func(calls []telegramtest.Call) bool {
 		lost, _ := lostAndTwice(delivered(srv, ids))
@@ -78,11 +79,11 @@ func waitAnswered(t *testing.T, srv *telegramtest.Server, clk *fakeClock, ids []
 	}()
 	deadline := time.After(telegramtest.WaitTimeout)
 	for {
-		at, ok := clk.next(t, done)
+		at, ok := clk.Next(t, done)
 		if !ok {
 			return
 		}
-		clk.advanceTo(at)
+		clk.AdvanceTo(at)
 		select {
 		case <-deadline:
 			t.Fatalf("not every question answered within %v", telegramtest.WaitTimeout)
@@ -106,8 +107,8 @@ func waitLog(t *testing.T, b *testBot, text string) {
 // unlimited lifts the sending limits, which are not what these tests
 // are about.
 func unlimited(c *Config) {
-	off := Rate{Every: -1}
-	c.Limits = Limits{Global: off, Private: off, Group: off}
+	off := telegram.Rate{Every: -1}
+	c.Limits = telegram.Limits{Global: off, Private: off, Group: off}
 }
 
 // TestTypingHangs: sendChatAction hangs; every question is answered all
@@ -135,7 +136,7 @@ func TestSendFailsForMinutes(t *testing.T) {
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 500, Description: "<html>proxy</html>", Times: 4})
 	st := store.NewMemory()
 	b := newTestBot(t, srv, newFakeKB(), unlimited, func(c *Config) { c.Store = st })
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 	t0 := clk.Now()
@@ -151,7 +152,7 @@ func TestSendFailsForMinutes(t *testing.T) {
 		t.Errorf("delivered after %v of failures, want the storm to last over 5 minutes", took)
 	}
 
-	// A reply refused for longer than maxSendRetry is given up.
+	// A reply refused for longer than telegram.MaxSendRetry is given up.
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 503, Times: 1000})
 	asked := clk.Now()
 	id := srv.PushMessage(77, 77, "private", "question 77")
@@ -163,15 +164,15 @@ func TestSendFailsForMinutes(t *testing.T) {
 		}
 	}()
 	for {
-		at, ok := clk.next(t, done)
+		at, ok := clk.Next(t, done)
 		if !ok {
 			break
 		}
-		clk.advanceTo(at)
+		clk.AdvanceTo(at)
 	}
 	r.stop(t)
-	if gaveUp := clk.Now().Sub(asked); gaveUp < maxSendRetry || gaveUp > maxSendRetry+maxSendBackoff {
-		t.Errorf("gave up after %v, want about %v", gaveUp, maxSendRetry)
+	if gaveUp := clk.Now().Sub(asked); gaveUp < telegram.MaxSendRetry || gaveUp > telegram.MaxSendRetry+telegram.MaxSendBackoff {
+		t.Errorf("gave up after %v, want about %v", gaveUp, telegram.MaxSendRetry)
 	}
 	if n := delivered(srv, []int{id})[id]; n != 0 {
 		t.Errorf("the refused reply arrived %d times", n)
@@ -188,7 +189,7 @@ func TestSlowSendNotRepeated(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	srv.Fail("sendMessage", telegramtest.Failure{Delay: 300 * time.Millisecond, Times: 3})
 	b := newTestBot(t, srv, newFakeKB(), unlimited, func(c *Config) { c.SendTimeout = 5 * time.Second })
-	clk := newFakeClock()
+	clk := telegramtest.NewClock()
 	b.clock = clk
 	r := start(t, b)
 	ids := askMany(srv, 3, 1)
@@ -205,7 +206,7 @@ func TestSlowSendNotRepeated(t *testing.T) {
 	srv2 := telegramtest.NewServer(t, testToken)
 	srv2.Fail("sendMessage", telegramtest.Failure{Delay: time.Hour, Times: 10})
 	b2 := newTestBot(t, srv2, newFakeKB(), unlimited, func(c *Config) { c.SendTimeout = 100 * time.Millisecond })
-	clk2 := newFakeClock()
+	clk2 := telegramtest.NewClock()
 	b2.clock = clk2
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -215,12 +216,12 @@ func TestSlowSendNotRepeated(t *testing.T) {
 	r2 := start(t, b2)
 	srv2.PushMessage(1, 1, "private", "question 1")
 	srv2.WaitFor(t, "sendMessage", 1)
-	at, _ := clk2.next(t, nil)
-	clk2.advanceTo(at)
+	at, _ := clk2.Next(t, nil)
+	clk2.AdvanceTo(at)
 	waitLog(t, b2, "reply not sent")
 	r2.stop(t)
-	if n := len(srv2.Calls("sendMessage")); n != maxSendTimeouts {
-		t.Errorf("%d sendMessage calls for a reply that times out, want %d", n, maxSendTimeouts)
+	if n := len(srv2.Calls("sendMessage")); n != telegram.MaxSendTimeouts {
+		t.Errorf("%d sendMessage calls for a reply that times out, want %d", n, telegram.MaxSendTimeouts)
 	}
 }
 
@@ -235,7 +236,7 @@ func TestStopWithRepliesQueued(t *testing.T) {
 	b := newTestBot(t, srv, newFakeKB(), unlimited, func(c *Config) { c.Store = st })
 	r := start(t, b)
 	ids := askMany(srv, 40, 1)
-	srv.WaitFor(t, "sendMessage", outboxSenders)
+	srv.WaitFor(t, "sendMessage", telegram.Senders)
 	srv.Fail("getUpdates", telegramtest.Failure{Hang: true, Times: 1000})
 	stopping := time.Now()
 	r.stop(t)
@@ -286,7 +287,7 @@ func TestIDsBelowOffset(t *testing.T) {
 		t.Errorf("%d getUpdates calls: the poll loop spins", n)
 	}
 	var backoffs int
-	for _, d := range b.sleeps.all() {
+	for _, d := range b.sleeps.All() {
 		if d >= time.Second {
 			backoffs++
 		}

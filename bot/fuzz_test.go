@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 	"eventbot/bot/telegramtest"
 	"eventbot/knowledge"
 )
@@ -63,7 +65,7 @@ type recordingPoster struct {
 	n  int
 }
 
-func (p *recordingPoster) deliver(_ context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
+func (p *recordingPoster) Deliver(_ context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
 	visible, err := telegramtest.ParseHTML(params["text"])
 	if err != nil || telegramtest.Len(visible) > maxMessageLen || strings.TrimSpace(visible) == "" {
 		p.t.Errorf("%s: %d characters, %v\n%s", method, telegramtest.Len(visible), err, params["text"])
@@ -86,11 +88,14 @@ func FuzzHandleUpdate(f *testing.F) {
 	// Calls other than chat messages (typing, callback and inline
 	// answers) go to a fake Bot API server.
 	srv := telegramtest.NewServer(f, testToken)
-	tg := newTestSender(f, srv, new(sleeps))
+	tg := &telegram.Client{Logger: slog.New(slog.DiscardHandler), Token: testToken, Endpoint: srv.Endpoint(), HTTP: http.DefaultClient, Sleep: telegram.Sleep}
+	if _, err := tg.Connect(context.Background()); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		st := store.NewMemory()
 		poster := &recordingPoster{t: t}
-		limits, _ := Limits{}.withDefaults()
+		limits, _ := telegram.Limits{}.WithDefaults()
 		s := &session{
 			bot:       &Bot{kb: newFakeKB(), admins: map[int64]bool{1: true}, logger: slog.New(slog.DiscardHandler)},
 			logger:    slog.New(slog.DiscardHandler),
@@ -102,15 +107,15 @@ func FuzzHandleUpdate(f *testing.F) {
 			stats:     newQuestionStats(maxUnanswered),
 			adminWork: make(chan struct{}, 1),
 		}
-		s.out = newOutbox(s.logger, poster, st, realClock{}, limits)
+		s.out = telegram.NewOutbox(s.logger, poster, st, telegram.RealClock{}, limits)
 		ctx := context.Background()
-		s.out.start(ctx)
+		s.out.Start(ctx)
 		s.work = ctx
 		fresh, _ := st.Journal(ctx, []store.Update{{ID: 1, Raw: raw}}, 2)
 		for _, u := range fresh {
 			s.handle(ctx, u)
 		}
-		s.out.close(time.Second)
+		s.out.Close(time.Second)
 		s.bg.Wait()
 		if t.Failed() {
 			t.Logf("update: %s", raw)

@@ -13,6 +13,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
@@ -223,7 +224,7 @@ const callbackWait = 5 * time.Second
 // for a moment unless text is empty. Until it is answered, the user's
 // client shows the button as busy.
 func (s *session) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery, text string) {
-	if _, err := s.tg.request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(cq.ID, truncate(text, maxCallbackText))); err != nil {
+	if _, err := s.tg.Request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(cq.ID, truncate(text, maxCallbackText))); err != nil {
 		s.logger.Info("callback query not answered", "callback_id", cq.ID, "err", err)
 	}
 }
@@ -304,7 +305,7 @@ func (x *expansions) len() int {
 // replyWithKeyboard queues d for msg's chat as HTML, in reply to msg and
 // with keyboard under it, like reply; d must fit one message.
 func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {
-	s.send(ctx, msg.Chat.ID, msg.Chat.Type, htmlMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)), msg.MessageID, &keyboard))
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.HTMLMessage(msg.Chat.ID, renderHTML(fit(d, maxMessageLen)), msg.MessageID, &keyboard))
 }
 
 // edit queues an edit of the bot's message msg to d, as HTML, with
@@ -313,8 +314,8 @@ func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, 
 // edit is not kept in the store: the button press is handled again if
 // the bot stops before its update is committed.
 func (s *session) edit(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard *tgbotapi.InlineKeyboardMarkup) error {
-	e := htmlEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), keyboard)
-	_, err := s.out.send(msg.Chat.ID, msg.Chat.Type, e).wait(ctx)
+	e := telegram.HTMLEdit(msg.Chat.ID, msg.MessageID, renderHTML(fit(d, maxMessageLen)), keyboard)
+	_, err := s.out.Send(msg.Chat.ID, msg.Chat.Type, e).Wait(ctx)
 	if isNotModified(err) {
 		return nil // pressed twice: the message shows it already
 	}

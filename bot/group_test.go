@@ -42,17 +42,6 @@ func button(t *testing.T, c telegramtest.Call) tgbotapi.InlineKeyboardButton {
 	return b
 }
 
-// inChat returns the calls to chat id.
-func inChat(calls []telegramtest.Call, id int64) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range calls {
-		if c.Int("chat_id") == id {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func TestGroupAsk(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	kb := newFakeKB()
@@ -68,7 +57,7 @@ func TestGroupAsk(t *testing.T) {
 	r.stop(t)
 
 	for chat, update := range map[int64]int{-100: plain, -200: addressed, -300: anonymous} {
-		replies := inChat(calls, chat)
+		replies := telegramtest.InChat(calls, chat)
 		if len(replies) != 1 {
 			t.Errorf("chat %d: %d replies, want 1", chat, len(replies))
 			continue

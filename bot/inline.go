@@ -58,7 +58,7 @@ func (s *session) inline(ctx context.Context, q *tgbotapi.InlineQuery) {
 
 	ctx, cancel = context.WithTimeout(ctx, inlineReplyTimeout)
 	defer cancel()
-	if _, err := s.tg.request(ctx, "answerInlineQuery", cfg); err != nil {
+	if _, err := s.tg.Request(ctx, "answerInlineQuery", cfg); err != nil {
 		s.logger.Warn("inline query not answered", "inline_query_id", q.ID, "err", err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"eventbot/bot/store"
+	"eventbot/bot/telegram"
 )
 
 // Between the journal and the outbox: each journaled update is handled
@@ -30,7 +31,7 @@ type turn struct {
 type turnKey struct{}
 
 // add queues msgs, the parts of one reply to chatID, in order.
-func (t *turn) add(chatID int64, chatType string, msgs []outMsg) {
+func (t *turn) add(chatID int64, chatType string, msgs []telegram.Msg) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.groups++
@@ -38,7 +39,7 @@ func (t *turn) add(chatID int64, chatType string, msgs []outMsg) {
 	for _, m := range msgs {
 		t.replies = append(t.replies, store.Reply{
 			Update: t.update, Group: group, ChatID: chatID, ChatType: chatType,
-			Method: m.method, Params: m.params,
+			Method: m.Method, Params: m.Params,
 		})
 	}
 }
@@ -46,12 +47,12 @@ func (t *turn) add(chatID int64, chatType string, msgs []outMsg) {
 // send queues msgs, the parts of one reply to chatID of chatType, to be
 // sent in order: with the update's turn, once it is committed; outside
 // one, at once and not kept in the store.
-func (s *session) send(ctx context.Context, chatID int64, chatType string, msgs ...outMsg) {
+func (s *session) send(ctx context.Context, chatID int64, chatType string, msgs ...telegram.Msg) {
 	if t, ok := ctx.Value(turnKey{}).(*turn); ok {
 		t.add(chatID, chatType, msgs)
 		return
 	}
-	s.out.sendAll(chatID, chatType, msgs)
+	s.out.SendAll(chatID, chatType, msgs)
 }
 
 // handle handles one journaled update and commits its replies. If ctx
@@ -91,11 +92,11 @@ func (s *session) commit(ctx context.Context, id int, replies []store.Reply) {
 func (s *session) enqueue(replies []store.Reply) {
 	for i := 0; i < len(replies); {
 		r := replies[i]
-		var msgs []outMsg
+		var msgs []telegram.Msg
 		for ; i < len(replies) && replies[i].Group == r.Group; i++ {
-			msgs = append(msgs, outMsg{method: replies[i].Method, params: replies[i].Params, stored: replies[i].Seq})
+			msgs = append(msgs, telegram.Msg{Method: replies[i].Method, Params: replies[i].Params, Stored: replies[i].Seq})
 		}
-		s.out.sendAll(r.ChatID, r.ChatType, msgs)
+		s.out.SendAll(r.ChatID, r.ChatType, msgs)
 	}
 }
 

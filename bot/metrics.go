@@ -7,6 +7,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"eventbot/bot/telegram"
 	"eventbot/corpus"
 )
 
@@ -17,7 +18,7 @@ import (
 type Metrics struct {
 	questions      *prometheus.CounterVec
 	answerSeconds  prometheus.Histogram
-	outboxPending  prometheus.Gauge
+	pending        prometheus.Gauge
 	telegramErrors *prometheus.CounterVec
 	reloads        *prometheus.CounterVec
 }
@@ -34,7 +35,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time the knowledge base took to answer a question.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12), // 5 ms to 10 s
 		}),
-		outboxPending: prometheus.NewGauge(prometheus.GaugeOpts{
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "eventbot_outbox_pending",
 			Help: "Chat messages queued or being sent.",
 		}),
@@ -47,7 +48,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Corpus reloads (admin commands, articles added, SIGHUP), by result: ok, refused (bad files) or failed.",
 		}, []string{"result"}),
 	}
-	reg.MustRegister(m.questions, m.answerSeconds, m.outboxPending, m.telegramErrors, m.reloads)
+	reg.MustRegister(m.questions, m.answerSeconds, m.pending, m.telegramErrors, m.reloads)
 	return m
 }
 
@@ -60,6 +61,13 @@ func (m *Metrics) question(kind string, found bool, seconds float64) {
 	m.answerSeconds.Observe(seconds)
 }
 
+// outboxPending shows n messages queued or in flight.
+func (m *Metrics) outboxPending(n int) {
+	if m != nil {
+		m.pending.Set(float64(n))
+	}
+}
+
 // telegramError counts a failed call of method.
 func (m *Metrics) telegramError(method string, err error) {
 	if m == nil {
@@ -70,9 +78,9 @@ func (m *Metrics) telegramError(method string, err error) {
 	switch {
 	case errors.As(err, &apiErr):
 		code = strconv.Itoa(apiErr.Code)
-	case timedOut(err):
+	case telegram.TimedOut(err):
 		code = "timeout"
-	case isDecodeError(err):
+	case telegram.IsDecodeError(err):
 		code = "decode"
 	}
 	m.telegramErrors.WithLabelValues(method, code).Inc()

@@ -25,7 +25,7 @@ var allowedUpdates = []string{"message", "inline_query", "callback_query"}
 // last, which Telegram may not have been told yet (see confirm).
 func (s *session) poll(ctx context.Context, out chan<- store.Update) (offset int, err error) {
 	keep := context.WithoutCancel(ctx) // the store's work is not cut short
-	if err := s.tg.once(ctx, "deleteWebhook", tgbotapi.DeleteWebhookConfig{}, callTimeout); err != nil && ctx.Err() == nil {
+	if err := s.tg.Once(ctx, "deleteWebhook", tgbotapi.DeleteWebhookConfig{}, callTimeout); err != nil && ctx.Err() == nil {
 		// Telegram refuses getUpdates while a webhook is set.
 		s.logger.Warn("webhook not deleted", "err", err)
 	}
@@ -103,7 +103,7 @@ func (s *session) confirm(ctx context.Context, offset int) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, confirmTimeout)
 	defer cancel()
-	if err := s.tg.once(ctx, "getUpdates", tgbotapi.UpdateConfig{Offset: offset, Limit: 1}, confirmTimeout); err != nil {
+	if err := s.tg.Once(ctx, "getUpdates", tgbotapi.UpdateConfig{Offset: offset, Limit: 1}, confirmTimeout); err != nil {
 		s.logger.Info("last updates not confirmed; Telegram sends them again, the journal knows them", "offset", offset, "err", err)
 	}
 }
@@ -131,7 +131,7 @@ func nextBackoff(d time.Duration) time.Duration {
 func (s *session) getUpdates(ctx context.Context, offset int) ([]store.Update, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(s.bot.cfg.PollTimeout)*time.Second+callTimeout)
 	defer cancel()
-	resp, err := s.tg.request(ctx, "getUpdates", tgbotapi.UpdateConfig{
+	resp, err := s.tg.Request(ctx, "getUpdates", tgbotapi.UpdateConfig{
 		Offset:         offset,
 		Timeout:        s.bot.cfg.PollTimeout,
 		AllowedUpdates: allowedUpdates,

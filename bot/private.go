@@ -8,6 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 )
 
@@ -125,13 +126,13 @@ func answerLanguage(a knowledge.Answer, u *tgbotapi.User) string {
 // update is committed (see send), and a failure is logged.
 func (s *session) reply(ctx context.Context, msg *tgbotapi.Message, d doc, quote bool) {
 	pages := paginate(d, maxMessageLen)
-	parts := make([]outMsg, len(pages))
+	parts := make([]telegram.Msg, len(pages))
 	for i, page := range pages {
 		replyTo := 0
 		if quote && i == 0 {
 			replyTo = msg.MessageID
 		}
-		parts[i] = htmlMessage(msg.Chat.ID, renderHTML(page), replyTo, nil)
+		parts[i] = telegram.HTMLMessage(msg.Chat.ID, renderHTML(page), replyTo, nil)
 	}
 	s.send(ctx, msg.Chat.ID, msg.Chat.Type, parts...)
 }

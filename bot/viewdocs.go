@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge/glance"
 )
 
@@ -319,14 +320,14 @@ func claimsShort(vp *viewPhrases, p *phrases, d *glance.Digest, query string) do
 
 // tollCaption is the chart's caption: the view's title in the user's
 // language, then the figures and their sources (glance's caption without
-// its own heading), at most maxCaptionLen characters.
+// its own heading), at most telegram.MaxCaptionLen characters.
 func tollCaption(vp *viewPhrases, d *glance.Digest) doc {
 	caption := d.TollCaption()
 	if head, rest, ok := strings.Cut(caption, "\n"); ok && !strings.ContainsAny(head, "0123456789") {
 		caption = rest
 	}
 	dd := doc{{spans: []span{{bold, vp.TollTitle}}}, {spans: []span{text(caption)}, tight: true}}
-	if dd.len() > maxCaptionLen {
+	if dd.len() > telegram.MaxCaptionLen {
 		return doc{{spans: []span{text(d.TollCaption())}}}
 	}
 	return dd

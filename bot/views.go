@@ -14,6 +14,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/knowledge"
 	"eventbot/knowledge/glance"
 )
@@ -456,11 +457,11 @@ func (s *session) sendView(ctx context.Context, msg *tgbotapi.Message, resp resp
 		replyTo = msg.MessageID
 	}
 	if resp.photo != nil {
-		caption := renderHTML(fit(resp.doc, maxCaptionLen))
-		s.send(ctx, msg.Chat.ID, msg.Chat.Type, photoMessage(msg.Chat.ID, chartFile, resp.photo, caption, replyTo, resp.keyboard))
+		caption := renderHTML(fit(resp.doc, telegram.MaxCaptionLen))
+		s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.PhotoMessage(msg.Chat.ID, chartFile, resp.photo, caption, replyTo, resp.keyboard))
 		return
 	}
-	s.send(ctx, msg.Chat.ID, msg.Chat.Type, htmlMessage(msg.Chat.ID, renderHTML(fit(resp.doc, maxMessageLen)), replyTo, resp.keyboard))
+	s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.HTMLMessage(msg.Chat.ID, renderHTML(fit(resp.doc, maxMessageLen)), replyTo, resp.keyboard))
 }
 
 // viewCallback handles a press of a view's button, and reports whether

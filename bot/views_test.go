@@ -747,29 +747,6 @@ func TestViewPhrasebook(t *testing.T) {
 	}
 }
 
-func TestSplitUploads(t *testing.T) {
-	m := photoMessage(5, "toll.png", []byte{0, 1, 2, 255}, "<b>c</b>", 7, nil)
-	params, files, err := splitUploads(m.params)
-	if err != nil || len(files) != 1 || files[0].Name != "photo" {
-		t.Fatalf("splitUploads: %v, %+v", err, files)
-	}
-	fb, ok := files[0].Data.(tgbotapi.FileBytes)
-	if !ok || fb.Name != "toll.png" || !bytes.Equal(fb.Bytes, []byte{0, 1, 2, 255}) {
-		t.Errorf("file %+v", files[0].Data)
-	}
-	for k := range params {
-		if strings.HasPrefix(k, uploadParam) {
-			t.Errorf("params keep %q", k)
-		}
-	}
-	if params["caption"] != "<b>c</b>" || params["chat_id"] != "5" || len(m.params) != len(params)+1 {
-		t.Errorf("params %v from %v", params, m.params)
-	}
-	if _, _, err := splitUploads(map[string]string{uploadParam + "photo:x.png": "not base64!"}); err == nil {
-		t.Error("splitUploads took a file that is not base64")
-	}
-}
-
 // TestDocsChart checks the chart the README shows (docs/toll.png), and
 // with -update-docs writes it from the bundled corpus.
 func TestDocsChart(t *testing.T) {

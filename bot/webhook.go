@@ -61,8 +61,8 @@ func (s *session) webhook(ctx context.Context, out chan<- store.Update) error {
 	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return err
 	}
-	err := s.tg.retry(ctx, "setWebhook", func(ctx context.Context) error {
-		_, err := s.tg.with(ctx).MakeRequest("setWebhook", params)
+	err := s.tg.Retry(ctx, "setWebhook", func(ctx context.Context) error {
+		_, err := s.tg.API(ctx).MakeRequest("setWebhook", params)
 		return err
 	})
 	if ctx.Err() != nil {

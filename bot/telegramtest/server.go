@@ -640,6 +640,17 @@ func (s *Server) Pending() []int {
 	return ids
 }
 
+// InChat returns the calls among calls to chat id (chat_id).
+func InChat(calls []Call, id int64) []Call {
+	var out []Call
+	for _, c := range calls {
+		if c.Int("chat_id") == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Calls returns the calls of method received so far, in order; method ""
 // returns all calls.
 func (s *Server) Calls(method string) []Call {

@@ -1,4 +1,10 @@
-package bot
+// Package telegram is the bot's end of the Bot API: the Client makes
+// every call (bounded, retried where worth it, the token scrubbed from
+// errors), and the Outbox sends the chat messages — queued per chat, in
+// order, within Telegram's limits, retried through failures for up to 10
+// minutes, and noted in a Ledger (the bot's store) once Telegram has
+// them.
+package telegram
 
 import (
 	"context"
@@ -16,27 +22,36 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// A sender makes every call to the Bot API. It ties each HTTP request to
+// A Client makes every call to the Bot API. It ties each HTTP request to
 // the caller's context, retries what is worth retrying, and scrubs the
-// token from errors.
-type sender struct {
-	logger   *slog.Logger
-	token    string
-	endpoint string
-	client   *http.Client
-	sleep    func(context.Context, time.Duration) error
+// token from errors. Set its fields, then Connect.
+type Client struct {
+	Logger   *slog.Logger
+	Token    string
+	Endpoint string // the API endpoint template, e.g. tgbotapi.APIEndpoint
+	HTTP     *http.Client
+	// Sleep waits between retries: Sleep, or a fake in tests.
+	Sleep func(context.Context, time.Duration) error
 
-	// attempts bounds the tries of one call; backoff is the wait after
-	// the first transient failure, doubled after each further one.
-	attempts int
-	backoff  time.Duration
-	// sendTimeout bounds one call of deliver.
-	sendTimeout time.Duration
-	// metrics counts the failed calls.
-	metrics *Metrics
+	// Attempts bounds the tries of one call (Retry, Request); Backoff is
+	// the wait after the first transient failure, doubled after each
+	// further one.
+	Attempts int
+	Backoff  time.Duration
+	// SendTimeout bounds one call of Deliver; 0 means none.
+	SendTimeout time.Duration
+	// OnError, if set, is told of each failed call (for metrics).
+	OnError func(method string, err error)
 
-	// api is the client connect made; its Client is replaced per call.
+	// api is the client Connect made; its Client is replaced per call.
 	api *tgbotapi.BotAPI
+}
+
+// failed tells OnError of a failed call.
+func (s *Client) failed(method string, err error) {
+	if s.OnError != nil {
+		s.OnError(method, err)
+	}
 }
 
 // ctxClient sends each request with ctx, so that cancelling ctx aborts
@@ -51,9 +66,9 @@ func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
 }
 
 // connect checks the token with getMe and returns the bot's user.
-func (s *sender) connect(ctx context.Context) (tgbotapi.User, error) {
-	err := s.retry(ctx, "getMe", func(ctx context.Context) error {
-		api, err := tgbotapi.NewBotAPIWithClient(s.token, s.endpoint, ctxClient{ctx, s.client})
+func (s *Client) Connect(ctx context.Context) (tgbotapi.User, error) {
+	err := s.Retry(ctx, "getMe", func(ctx context.Context) error {
+		api, err := tgbotapi.NewBotAPIWithClient(s.Token, s.Endpoint, ctxClient{ctx, s.HTTP})
 		if err == nil {
 			s.api = api
 		}
@@ -66,9 +81,9 @@ func (s *sender) connect(ctx context.Context) (tgbotapi.User, error) {
 }
 
 // with returns a copy of the API client whose requests carry ctx.
-func (s *sender) with(ctx context.Context) *tgbotapi.BotAPI {
+func (s *Client) API(ctx context.Context) *tgbotapi.BotAPI {
 	api := *s.api
-	api.Client = ctxClient{ctx, s.client}
+	api.Client = ctxClient{ctx, s.HTTP}
 	return &api
 }
 
@@ -77,13 +92,13 @@ func (s *sender) with(ctx context.Context) *tgbotapi.BotAPI {
 // params as built by the outbox's callers. It does not retry: the
 // outbox decides what to do with a failure (see outbox.finish). It
 // returns the Message, or a zero Message for a method that answers true
-// (editing an inline message). Files in params (photoMessage) go up as
+// (editing an inline message). Files in params (PhotoMessage) go up as
 // a multipart request. The call is bounded by sendTimeout: long
 // enough that a slow Telegram is waited for rather than sent to twice.
-func (s *sender) deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
-	if s.sendTimeout > 0 {
+func (s *Client) Deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
+	if s.SendTimeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.sendTimeout)
+		ctx, cancel = context.WithTimeout(ctx, s.SendTimeout)
 		defer cancel()
 	}
 	params, files, err := splitUploads(params)
@@ -92,17 +107,17 @@ func (s *sender) deliver(ctx context.Context, method string, params tgbotapi.Par
 	}
 	var resp *tgbotapi.APIResponse
 	if len(files) > 0 {
-		resp, err = s.with(ctx).UploadFiles(method, params, files)
+		resp, err = s.API(ctx).UploadFiles(method, params, files)
 		var apiErr *tgbotapi.Error
 		if errors.As(err, &apiErr) && apiErr.Code == 0 && resp != nil {
 			apiErr.Code = resp.ErrorCode // tgbotapi v5.5.1 leaves it out of upload errors
 		}
 	} else {
-		resp, err = s.with(ctx).MakeRequest(method, params)
+		resp, err = s.API(ctx).MakeRequest(method, params)
 	}
 	if err != nil {
-		err = scrub(err, s.token)
-		s.metrics.telegramError(method, err)
+		err = Scrub(err, s.Token)
+		s.failed(method, err)
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w after %w", ctx.Err(), err)
 		}
@@ -114,20 +129,20 @@ func (s *sender) deliver(ctx context.Context, method string, params tgbotapi.Par
 	}
 	// Not retried: the message is sent already.
 	if err := json.Unmarshal(resp.Result, &m); err != nil {
-		s.logger.Warn("message sent, but its reply did not decode", "method", method, "err", err)
+		s.Logger.Warn("message sent, but its reply did not decode", "method", method, "err", err)
 	}
 	return m, nil
 }
 
 // once makes one call of a method that answers true, bounded by
 // timeout, for the calls that are best effort (sendChatAction).
-func (s *sender) once(ctx context.Context, method string, c tgbotapi.Chattable, timeout time.Duration) error {
+func (s *Client) Once(ctx context.Context, method string, c tgbotapi.Chattable, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if _, err := s.with(ctx).Request(c); err != nil {
-		err = scrub(err, s.token)
+	if _, err := s.API(ctx).Request(c); err != nil {
+		err = Scrub(err, s.Token)
 		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			s.metrics.telegramError(method, err)
+			s.failed(method, err)
 		}
 		return fmt.Errorf("%s: %w", method, err)
 	}
@@ -138,58 +153,58 @@ func (s *sender) once(ctx context.Context, method string, c tgbotapi.Chattable, 
 // calls that are not chat messages, whose result is true
 // (sendChatAction, setMyCommands, answerCallbackQuery,
 // answerInlineQuery), and for getMe and getUpdates. Chat messages go
-// through the session's outbox, which calls deliver.
-func (s *sender) request(ctx context.Context, method string, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+// through the Outbox, which calls Deliver.
+func (s *Client) Request(ctx context.Context, method string, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
 	var resp *tgbotapi.APIResponse
-	err := s.retry(ctx, method, func(ctx context.Context) error {
+	err := s.Retry(ctx, method, func(ctx context.Context) error {
 		var err error
-		resp, err = s.with(ctx).Request(c)
+		resp, err = s.API(ctx).Request(c)
 		return err
 	})
 	return resp, err
 }
 
 // retry calls call until it succeeds, fails for good, ctx ends or
-// s.attempts are used. It waits out 429 Too Many Requests for the
+// s.Attempts are used. It waits out 429 Too Many Requests for the
 // retry_after Telegram gives, and backs off exponentially after 5xx
 // replies and network errors. Other errors, 4xx above all, end it at
 // once. The error returned names method and holds no token.
-func (s *sender) retry(ctx context.Context, method string, call func(context.Context) error) error {
+func (s *Client) Retry(ctx context.Context, method string, call func(context.Context) error) error {
 	return s.retryCall(ctx, method, true, call)
 }
 
 // retryCall is retry; with wait429 false, a 429 Too Many Requests ends
 // it at once, for the caller to wait.
-func (s *sender) retryCall(ctx context.Context, method string, wait429 bool, call func(context.Context) error) error {
-	backoff := s.backoff
+func (s *Client) retryCall(ctx context.Context, method string, wait429 bool, call func(context.Context) error) error {
+	backoff := s.Backoff
 	for attempt := 1; ; attempt++ {
 		err := call(ctx)
 		if err == nil {
 			return nil
 		}
-		err = scrub(err, s.token)
+		err = Scrub(err, s.Token)
 		if ctx.Err() != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				s.metrics.telegramError(method, err)
+				s.failed(method, err)
 			}
 			if !errors.Is(err, ctx.Err()) {
 				err = fmt.Errorf("%w after %w", ctx.Err(), err)
 			}
 			return fmt.Errorf("%s: %w", method, err)
 		}
-		s.metrics.telegramError(method, err)
+		s.failed(method, err)
 		wait, retryable := retryAfter(err)
 		if _, limited := tooManyRequests(err); limited && !wait429 {
 			retryable = false
 		}
-		if !retryable || attempt >= s.attempts {
+		if !retryable || attempt >= s.Attempts {
 			return fmt.Errorf("%s: %w", method, err)
 		}
 		if wait == 0 {
 			wait, backoff = backoff, backoff*2
 		}
-		s.logger.Info("telegram call failed, will retry", "method", method, "attempt", attempt, "wait", wait, "err", err)
-		if err := s.sleep(ctx, wait); err != nil {
+		s.Logger.Info("telegram call failed, will retry", "method", method, "attempt", attempt, "wait", wait, "err", err)
+		if err := s.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s: %w", method, err)
 		}
 	}
@@ -227,7 +242,7 @@ func retryAfter(err error) (time.Duration, bool) {
 
 // isDecodeError reports whether err is a reply that was not the JSON
 // expected.
-func isDecodeError(err error) bool {
+func IsDecodeError(err error) bool {
 	var (
 		syntax  *json.SyntaxError
 		typeErr *json.UnmarshalTypeError
@@ -236,7 +251,7 @@ func isDecodeError(err error) bool {
 }
 
 // sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -254,7 +269,7 @@ const redacted = "[token]"
 // replaced by "[token]". The token is part of every request URL, so
 // network errors quote it. An *url.Error inside err is redacted in
 // place, so errors.As callers don't find the token either.
-func scrub(err error, token string) error {
+func Scrub(err error, token string) error {
 	if err == nil || token == "" {
 		return err
 	}

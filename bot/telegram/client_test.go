@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"eventbot/bot/telegramtest"
 )
 
 func TestScrub(t *testing.T) {
@@ -30,7 +32,7 @@ func TestScrub(t *testing.T) {
 		{"path-escaped", errors.New("GET /bot" + url.PathEscape(token)), "GET /bot[token]"},
 		{"query-escaped", errors.New("token=" + url.QueryEscape(token)), "token=[token]"},
 	} {
-		got := scrub(tt.err, token)
+		got := Scrub(tt.err, token)
 		if tt.err == nil {
 			if got != nil {
 				t.Errorf("%s: scrub = %v, want nil", tt.name, got)
@@ -45,7 +47,7 @@ func TestScrub(t *testing.T) {
 		}
 	}
 	var ue *url.Error
-	if err := scrub(fmt.Errorf("x: %w", urlErr), token); !errors.As(err, &ue) || strings.Contains(ue.Error(), token) {
+	if err := Scrub(fmt.Errorf("x: %w", urlErr), token); !errors.As(err, &ue) || strings.Contains(ue.Error(), token) {
 		t.Errorf("the *url.Error inside still holds the token: %v", ue)
 	}
 }
@@ -78,16 +80,16 @@ func TestRetryAfter(t *testing.T) {
 
 func TestRetryStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &sender{
-		logger:   slog.New(slog.DiscardHandler),
-		token:    testToken,
-		client:   http.DefaultClient,
-		sleep:    sleep,
-		attempts: 5,
-		backoff:  time.Hour,
+	s := &Client{
+		Logger:   slog.New(slog.DiscardHandler),
+		Token:    testToken,
+		HTTP:     http.DefaultClient,
+		Sleep:    Sleep,
+		Attempts: 5,
+		Backoff:  time.Hour,
 	}
 	calls := 0
-	err := s.retry(ctx, "sendMessage", func(context.Context) error {
+	err := s.Retry(ctx, "sendMessage", func(context.Context) error {
 		calls++
 		cancel() // the context ends during the first attempt's wait
 		return &tgbotapi.Error{Code: 500}
@@ -98,17 +100,17 @@ func TestRetryStopsWithContext(t *testing.T) {
 }
 
 func TestRetryBoundsAttempts(t *testing.T) {
-	sl := new(sleeps)
-	s := &sender{logger: slog.New(slog.DiscardHandler), token: testToken, sleep: sl.sleep, attempts: 4, backoff: time.Second}
+	sl := new(telegramtest.Sleeps)
+	s := &Client{Logger: slog.New(slog.DiscardHandler), Token: testToken, Sleep: sl.Sleep, Attempts: 4, Backoff: time.Second}
 	calls := 0
-	err := s.retry(context.Background(), "getMe", func(context.Context) error {
+	err := s.Retry(context.Background(), "getMe", func(context.Context) error {
 		calls++
 		return &tgbotapi.Error{Code: 503, Message: "Service Unavailable"}
 	})
 	if err == nil || err.Error() != "getMe: Service Unavailable" || calls != 4 {
 		t.Errorf("retry = %v after %d calls, want getMe: Service Unavailable after 4", err, calls)
 	}
-	if got, want := fmt.Sprint(sl.all()), "[1s 2s 4s]"; got != want {
+	if got, want := fmt.Sprint(sl.All()), "[1s 2s 4s]"; got != want {
 		t.Errorf("waits %s, want %s", got, want)
 	}
 }

@@ -1,24 +1,24 @@
-package bot
+package telegram
 
 import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // The chat messages the bot sends are built here as Bot API parameters,
-// so that the outbox can keep them in the store and send them after a
+// so that the Outbox can keep them in the store and send them after a
 // restart just as they were.
 
-// htmlMessage returns a sendMessage of html to chatID, without link
+// HTMLMessage returns a sendMessage of html to chatID, without link
 // previews; replyTo, if not 0, is the message it answers, and keyboard,
 // if not nil, goes under it.
-func htmlMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+func HTMLMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) Msg {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p["text"] = html
 	p["parse_mode"] = tgbotapi.ModeHTML
 	p.AddBool("disable_web_page_preview", true)
 	addReply(p, replyTo, keyboard)
-	return outMsg{method: "sendMessage", params: p}
+	return Msg{Method: "sendMessage", Params: p}
 }
 
 // addReply makes the message of p reply to message replyTo, if not 0,
@@ -34,10 +34,10 @@ func addReply(p tgbotapi.Params, replyTo int, keyboard *tgbotapi.InlineKeyboardM
 	}
 }
 
-// htmlEdit returns an editMessageText of the bot's message messageID in
+// HTMLEdit returns an editMessageText of the bot's message messageID in
 // chatID to html, which also removes its keyboard unless keyboard is
 // given.
-func htmlEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+func HTMLEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.InlineKeyboardMarkup) Msg {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p.AddNonZero("message_id", messageID)
@@ -47,5 +47,5 @@ func htmlEdit(chatID int64, messageID int, html string, keyboard *tgbotapi.Inlin
 	if keyboard != nil {
 		_ = p.AddInterface("reply_markup", keyboard)
 	}
-	return outMsg{method: "editMessageText", params: p}
+	return Msg{Method: "editMessageText", Params: p}
 }

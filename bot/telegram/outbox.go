@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 )
 
 // Every chat message the bot sends — sendMessage, editMessageText,
-// sendDocument and the like — goes through the session's outbox, which
+// sendDocument and the like — goes through an Outbox, which
 // keeps to Telegram's limits: about 30 messages a second to all chats,
 // about one a second to a private chat and 20 a minute to a group. It
 // queues rather than drops, keeps each chat's messages in order, and
@@ -61,8 +61,8 @@ var (
 	defaultGroupRate   = Rate{Every: time.Minute / 17, Burst: 3} // 3 + 17 = 20 in a minute
 )
 
-// withDefaults returns l with Telegram's limits for its zero fields.
-func (l Limits) withDefaults() (Limits, error) {
+// WithDefaults returns l with Telegram's limits for its zero fields.
+func (l Limits) WithDefaults() (Limits, error) {
 	var err error
 	if l.Global, err = l.Global.withDefault(defaultGlobalRate); err != nil {
 		return l, fmt.Errorf("global limit: %w", err)
@@ -97,9 +97,9 @@ func (r Rate) limiter() *rate.Limiter {
 	return rate.NewLimiter(rate.Every(r.Every), r.Burst)
 }
 
-// A clock tells the time and makes timers for the outbox; tests replace
+// A Clock tells the time and makes timers for the Outbox; tests replace
 // the real one with a fake they advance by hand.
-type clock interface {
+type Clock interface {
 	Now() time.Time
 	// Timer returns a channel that receives once the time is at, and a
 	// function that stops the timer. (A deadline rather than a duration:
@@ -107,99 +107,100 @@ type clock interface {
 	Timer(at time.Time) (<-chan time.Time, func() bool)
 }
 
-// realClock is the wall clock.
-type realClock struct{}
+// RealClock is the wall clock.
+type RealClock struct{}
 
-func (realClock) Now() time.Time { return time.Now() }
+func (RealClock) Now() time.Time { return time.Now() }
 
-func (realClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
+func (RealClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
 	t := time.NewTimer(time.Until(at))
 	return t.C, t.Stop
 }
 
-// A poster makes one Bot API call that sends or edits a chat message.
+// A Poster makes one Bot API call that sends or edits a chat message.
 // It returns every failure, 429 Too Many Requests included, without
-// retrying: the outbox decides.
-type poster interface {
-	deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error)
+// retrying: the Outbox decides.
+type Poster interface {
+	Deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error)
 }
 
-// A ledger is where the outbox notes the messages kept in the store
-// (outMsg.stored) that it is done with: sent, or refused for good. A
+// A Ledger is where the Outbox notes the messages kept in the store
+// (Msg.Stored) that it is done with: sent, or refused for good. A
 // message not noted is sent again after a restart. store.Store is one.
-type ledger interface {
+type Ledger interface {
 	Sent(ctx context.Context, seq uint64) error
 }
 
-// An outMsg is one chat message call: its method and parameters.
-type outMsg struct {
-	method string
-	params tgbotapi.Params
-	// stored is the message's store.Reply.Seq, or 0 if it is not kept
+// An Msg is one chat message call: its method and parameters.
+type Msg struct {
+	Method string
+	Params tgbotapi.Params
+	// Stored is the message's store.Reply.Seq, or 0 if it is not kept
 	// in the store (the edit a button press makes).
-	stored uint64
+	Stored uint64
 }
 
 const (
-	// outboxSenders is how many calls the outbox makes at once, to
+	// Senders is how many calls the Outbox makes at once, to
 	// different chats: enough to reach 30 messages a second when a call
 	// takes a few hundred milliseconds.
-	outboxSenders = 16
+	Senders = 16
 	// maxChatQueue bounds the messages queued for one chat; beyond it,
 	// messages fail at once. At 20 a minute it is 50 minutes' worth.
 	maxChatQueue = 1000
-	// outboxSweep is how often, at most, the outbox forgets the chats
+	// outboxSweep is how often, at most, the Outbox forgets the chats
 	// it has nothing to send to and whose bucket is full again, so that
 	// it holds only the chats active within the last sweep or two.
 	outboxSweep = time.Minute
-	// maxSendRetry is how long the outbox retries a message that fails
+	// MaxSendRetry is how long the Outbox retries a message that fails
 	// for a while (5xx, network, garbage), from its first try.
-	maxSendRetry = 10 * time.Minute
+	MaxSendRetry = 10 * time.Minute
 	// firstSendBackoff is the wait after a message's first transient
-	// failure; it doubles after each further one, up to maxSendBackoff.
+	// failure; it doubles after each further one, up to MaxSendBackoff.
 	firstSendBackoff = time.Second
-	maxSendBackoff   = time.Minute
-	// maxSendTimeouts is how many of a message's calls may time out:
+	MaxSendBackoff   = time.Minute
+	// MaxSendTimeouts is how many of a message's calls may time out:
 	// Telegram may have sent it, so one more try at most.
-	maxSendTimeouts = 2
+	MaxSendTimeouts = 2
 )
 
-// Errors a delivery ends with when the outbox doesn't try.
+// Errors a Delivery ends with when the Outbox doesn't try.
 var (
 	errOutboxClosed = errors.New("outbox closed: the bot is stopping")
 	errQueueFull    = errors.New("too many messages queued for the chat")
 	errEarlierPart  = errors.New("an earlier part was not sent")
 )
 
-// An outbox queues chat messages per chat and sends them as fast as the
+// An Outbox queues chat messages per chat and sends them as fast as the
 // limits allow. One dispatcher goroutine decides what goes next; a pool
-// of outboxSenders goroutines makes the calls, at most one per chat at a
+// of Senders goroutines makes the calls, at most one per chat at a
 // time so that each chat's messages arrive in order.
 //
 // Use:
 //
-//	d := s.out.send(chatID, chatType, c)          // queue one message; returns at once
-//	d := s.out.sendAll(chatID, chatType, pages)   // queue the parts of one reply, in order
-//	m, err := d.wait(ctx)                         // optional: wait for the first part's Message
+//	d := o.Send(chatID, chatType, m)             // queue one message; returns at once
+//	d := o.SendAll(chatID, chatType, parts)      // queue the parts of one reply, in order
+//	m, err := d.Wait(ctx)                         // optional: wait for the first part's Message
 //
 // chatType is tgbotapi.Chat.Type ("private", "group", "supergroup",
 // "channel"); "" guesses from the id (negative ids are groups). Failures
-// are logged by the outbox ("reply not sent"); callers need not wait or
-// check. Messages are sent with the outbox's own context, not the
+// are logged by the Outbox ("reply not sent"); callers need not wait or
+// check. Messages are sent with the Outbox's own context, not the
 // caller's: they outlive the handler that queued them.
-type outbox struct {
+type Outbox struct {
 	logger *slog.Logger
-	tg     poster
-	ledger ledger
-	clock  clock
-	// metrics shows how many messages are queued or in flight.
-	metrics *Metrics
-	limits  Limits
+	tg     Poster
+	ledger Ledger
+	clock  Clock
+	// OnPending, if set before Start, is told how many messages are
+	// queued or in flight whenever that may have changed (for metrics).
+	OnPending func(n int)
+	limits    Limits
 
 	// ctx is the calls' context; cancel gives up on them.
 	ctx    context.Context
 	cancel context.CancelFunc
-	wake   chan struct{} // a message was queued, or the outbox closed
+	wake   chan struct{} // a message was queued, or the Outbox closed
 	jobs   chan outJob
 	// results gets what each job came to; it has room for every job,
 	// so senders never wait for the dispatcher.
@@ -219,7 +220,7 @@ type outbox struct {
 	nextSweep time.Time
 }
 
-// chatOut is what the outbox keeps for one chat.
+// chatOut is what the Outbox keeps for one chat.
 type chatOut struct {
 	id      int64
 	limiter *rate.Limiter
@@ -228,11 +229,11 @@ type chatOut struct {
 	paused  time.Time // Telegram's retry_after ends
 }
 
-// An outItem is one queued message: part part of delivery d.
+// An outItem is one queued message: part part of Delivery d.
 type outItem struct {
 	seq  uint64
-	msg  outMsg
-	d    *delivery
+	msg  Msg
+	d    *Delivery
 	part int
 	// first is when the message was first handed to a sender; tries and
 	// timeouts count its calls that failed for a while, and timed out.
@@ -252,20 +253,20 @@ type outResult struct {
 	err error
 }
 
-// A delivery is what became of messages queued together.
-type delivery struct {
+// A Delivery is what became of messages queued together.
+type Delivery struct {
 	finished chan struct{}
 	// The fields below are written by the dispatcher and read after
 	// finished is closed.
 	msgs   []tgbotapi.Message // one per part sent
 	err    error
-	sentAt []time.Time // by the outbox's clock, when each part last went out
+	sentAt []time.Time // by the Outbox's Clock, when each part last went out
 	ended  bool        // finished is closed; guarded by outbox.mu
 }
 
 // endLocked ends d with err (nil if every part was sent), unless it has
-// ended already. It reports whether it ended d. The outbox's mu is held.
-func (d *delivery) endLocked(err error) bool {
+// ended already. It reports whether it ended d. The Outbox's mu is held.
+func (d *Delivery) endLocked(err error) bool {
 	if d.ended {
 		return false
 	}
@@ -277,7 +278,7 @@ func (d *delivery) endLocked(err error) bool {
 // wait waits until every part of d is sent or one has failed for good,
 // or until ctx ends. It returns the Message of the first part, which is
 // zero for methods that answer true, such as editing an inline message.
-func (d *delivery) wait(ctx context.Context) (tgbotapi.Message, error) {
+func (d *Delivery) Wait(ctx context.Context) (tgbotapi.Message, error) {
 	select {
 	case <-d.finished:
 	case <-ctx.Done():
@@ -291,20 +292,20 @@ func (d *delivery) wait(ctx context.Context) (tgbotapi.Message, error) {
 }
 
 // done returns a channel closed once d's messages are sent or failed.
-func (d *delivery) done() <-chan struct{} { return d.finished }
+func (d *Delivery) Done() <-chan struct{} { return d.finished }
 
-// newOutbox returns an outbox sending through tg at limits, which must
+// NewOutbox returns an Outbox sending through tg at limits, which must
 // have their defaults applied. start starts it.
-func newOutbox(logger *slog.Logger, tg poster, l ledger, clk clock, limits Limits) *outbox {
-	return &outbox{
+func NewOutbox(logger *slog.Logger, tg Poster, l Ledger, clk Clock, limits Limits) *Outbox {
+	return &Outbox{
 		logger:  logger,
 		tg:      tg,
 		ledger:  l,
 		clock:   clk,
 		limits:  limits,
 		wake:    make(chan struct{}, 1),
-		jobs:    make(chan outJob, outboxSenders),
-		results: make(chan outResult, outboxSenders),
+		jobs:    make(chan outJob, Senders),
+		results: make(chan outResult, Senders),
 		drained: make(chan struct{}),
 		global:  limits.Global.limiter(),
 		chats:   make(map[int64]*chatOut),
@@ -313,14 +314,14 @@ func newOutbox(logger *slog.Logger, tg poster, l ledger, clk clock, limits Limit
 }
 
 // start starts the dispatcher and the senders. close stops them.
-func (o *outbox) start(ctx context.Context) {
+func (o *Outbox) Start(ctx context.Context) {
 	o.ctx, o.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	o.nextSweep = o.clock.Now().Add(outboxSweep)
 	o.wg.Go(o.dispatch)
-	for range outboxSenders {
+	for range Senders {
 		o.wg.Go(func() {
 			for j := range o.jobs {
-				m, err := o.tg.deliver(o.ctx, j.item.msg.method, j.item.msg.params)
+				m, err := o.tg.Deliver(o.ctx, j.item.msg.Method, j.item.msg.Params)
 				if err == nil {
 					o.settle(j.item.msg)
 				}
@@ -332,9 +333,9 @@ func (o *outbox) start(ctx context.Context) {
 
 // close stops taking messages and waits up to grace for those queued to
 // be sent. Then it gives up on the rest, cancelling the calls in flight,
-// and returns once every goroutine of the outbox has. The messages kept
+// and returns once every goroutine of the Outbox has. The messages kept
 // in the store that it gave up on stay there, for the next start.
-func (o *outbox) close(grace time.Duration) {
+func (o *Outbox) Close(grace time.Duration) {
 	o.mu.Lock()
 	o.closed = true
 	o.mu.Unlock()
@@ -356,18 +357,18 @@ func (o *outbox) close(grace time.Duration) {
 	o.wg.Wait()
 }
 
-// settle notes in the ledger that the outbox is done with m.
-func (o *outbox) settle(m outMsg) {
-	if m.stored == 0 {
+// settle notes in the Ledger that the Outbox is done with m.
+func (o *Outbox) settle(m Msg) {
+	if m.Stored == 0 {
 		return
 	}
-	if err := o.ledger.Sent(context.WithoutCancel(o.ctx), m.stored); err != nil {
-		o.logger.Error("reply not marked sent; a restart will send it again", "seq", m.stored, "err", err)
+	if err := o.ledger.Sent(context.WithoutCancel(o.ctx), m.Stored); err != nil {
+		o.logger.Error("reply not marked sent; a restart will send it again", "seq", m.Stored, "err", err)
 	}
 }
 
 // poke wakes the dispatcher.
-func (o *outbox) poke() {
+func (o *Outbox) poke() {
 	select {
 	case o.wake <- struct{}{}:
 	default:
@@ -375,16 +376,16 @@ func (o *outbox) poke() {
 }
 
 // send queues c for chat chatID of type chatType and returns at once.
-// See outbox for the details.
-func (o *outbox) send(chatID int64, chatType string, m outMsg) *delivery {
-	return o.sendAll(chatID, chatType, []outMsg{m})
+// See Outbox for the details.
+func (o *Outbox) Send(chatID int64, chatType string, m Msg) *Delivery {
+	return o.SendAll(chatID, chatType, []Msg{m})
 }
 
 // sendAll queues cs for chat chatID of type chatType, to be sent in
 // order, and returns at once. If one fails for good, those after it are
-// not sent. See outbox for the details.
-func (o *outbox) sendAll(chatID int64, chatType string, cs []outMsg) *delivery {
-	d := &delivery{finished: make(chan struct{}), sentAt: make([]time.Time, len(cs))}
+// not sent. See Outbox for the details.
+func (o *Outbox) SendAll(chatID int64, chatType string, cs []Msg) *Delivery {
+	d := &Delivery{finished: make(chan struct{}), sentAt: make([]time.Time, len(cs))}
 	if len(cs) == 0 {
 		d.ended = true
 		close(d.finished)
@@ -413,7 +414,7 @@ func (o *outbox) sendAll(chatID int64, chatType string, cs []outMsg) *delivery {
 	if err != nil {
 		d.ended, d.err = true, fmt.Errorf("send to chat %d: %w", chatID, err)
 		close(d.finished)
-		o.logger.Warn("reply not sent", "chat_id", chatID, "method", cs[0].method, "err", d.err)
+		o.logger.Warn("reply not sent", "chat_id", chatID, "method", cs[0].Method, "err", d.err)
 		if !errors.Is(err, errOutboxClosed) {
 			for _, m := range cs {
 				o.settle(m)
@@ -427,7 +428,7 @@ func (o *outbox) sendAll(chatID int64, chatType string, cs []outMsg) *delivery {
 
 // chatLocked returns the state of chat id, making it if need be. o.mu is
 // held.
-func (o *outbox) chatLocked(id int64, chatType string) *chatOut {
+func (o *Outbox) chatLocked(id int64, chatType string) *chatOut {
 	if c := o.chats[id]; c != nil {
 		return c
 	}
@@ -441,9 +442,9 @@ func (o *outbox) chatLocked(id int64, chatType string) *chatOut {
 }
 
 // dispatch hands the queued messages to the senders as the limits allow,
-// and handles what the calls come to, until the outbox is closed and
+// and handles what the calls come to, until the Outbox is closed and
 // drained or aborted.
-func (o *outbox) dispatch() {
+func (o *Outbox) dispatch() {
 	defer close(o.drained)
 	defer close(o.jobs)
 	stopped := o.ctx.Done()
@@ -476,8 +477,8 @@ func (o *outbox) dispatch() {
 
 // schedule hands the senders every message the limits allow now, oldest
 // first. It returns when the next one may go (zero if it is not up to
-// the clock), and whether the dispatcher is done.
-func (o *outbox) schedule() (next time.Time, exit bool) {
+// the Clock), and whether the dispatcher is done.
+func (o *Outbox) schedule() (next time.Time, exit bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	now := o.clock.Now()
@@ -488,7 +489,7 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 	if !now.Before(o.nextSweep) {
 		o.sweepLocked(now)
 	}
-	for o.inflight < outboxSenders {
+	for o.inflight < Senders {
 		var best *chatOut
 		for _, c := range o.pending {
 			if c.busy {
@@ -531,10 +532,10 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 		if it.first.IsZero() {
 			it.first = now
 		}
-		o.jobs <- outJob{best, it} // never blocks: inflight < outboxSenders
+		o.jobs <- outJob{best, it} // never blocks: inflight < Senders
 	}
-	if o.metrics != nil {
-		o.metrics.outboxPending.Set(float64(o.queued + o.inflight))
+	if o.OnPending != nil {
+		o.OnPending(o.queued + o.inflight)
 	}
 	return next, o.closed && o.queued == 0 && o.inflight == 0
 }
@@ -542,12 +543,12 @@ func (o *outbox) schedule() (next time.Time, exit bool) {
 // finish records what a call came to. A 429 puts the message back at
 // the head of its chat's queue and pauses the chat for the retry_after
 // Telegram gave; a transient failure (5xx, network, garbage) does the
-// same with a backoff, for up to maxSendRetry from the first try and
+// same with a backoff, for up to MaxSendRetry from the first try and
 // with at most one try more after a timeout. Other errors (400, 403)
-// fail the message's delivery and drop the parts after it, for good. A
-// call cut short by the outbox giving up leaves its message to the next
+// fail the message's Delivery and drop the parts after it, for good. A
+// call cut short by the Outbox giving up leaves its message to the next
 // start.
-func (o *outbox) finish(r outResult) {
+func (o *Outbox) finish(r outResult) {
 	o.mu.Lock()
 	c, it, d := r.chat, r.item, r.item.d
 	c.busy = false
@@ -571,20 +572,20 @@ func (o *outbox) finish(r outResult) {
 	if wait, ok := tooManyRequests(r.err); ok {
 		o.requeueLocked(c, it, now.Add(wait))
 		o.mu.Unlock()
-		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.msg.method, "wait", wait)
+		o.logger.Info("telegram asks to slow down, chat paused", "chat_id", c.id, "method", it.msg.Method, "wait", wait)
 		return
 	}
 	it.tries++
 	_, transient := retryAfter(r.err)
 	if transient {
-		if timedOut(r.err) {
+		if TimedOut(r.err) {
 			it.timeouts++
 		}
-		if it.timeouts < maxSendTimeouts && now.Sub(it.first) < maxSendRetry {
-			wait := min(firstSendBackoff<<min(it.tries-1, 16), maxSendBackoff)
+		if it.timeouts < MaxSendTimeouts && now.Sub(it.first) < MaxSendRetry {
+			wait := min(firstSendBackoff<<min(it.tries-1, 16), MaxSendBackoff)
 			o.requeueLocked(c, it, now.Add(wait))
 			o.mu.Unlock()
-			o.logger.Info("send failed, will retry", "chat_id", c.id, "method", it.msg.method, "tries", it.tries, "wait", wait, "failing_for", now.Sub(it.first), "err", r.err)
+			o.logger.Info("send failed, will retry", "chat_id", c.id, "method", it.msg.Method, "tries", it.tries, "wait", wait, "failing_for", now.Sub(it.first), "err", r.err)
 			return
 		}
 	}
@@ -596,14 +597,14 @@ func (o *outbox) finish(r outResult) {
 		o.settle(m)
 	}
 	if ended {
-		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.msg.method, "parts_dropped", len(dropped),
+		o.logger.Warn("reply not sent", "chat_id", c.id, "method", it.msg.Method, "parts_dropped", len(dropped),
 			"tries", it.tries, "err", r.err)
 	}
 }
 
 // requeueLocked puts it back at the head of c's queue and pauses c
 // until at. o.mu is held.
-func (o *outbox) requeueLocked(c *chatOut, it *outItem, at time.Time) {
+func (o *Outbox) requeueLocked(c *chatOut, it *outItem, at time.Time) {
 	c.paused = at
 	c.queue = append([]*outItem{it}, c.queue...)
 	o.pending[c.id] = c
@@ -612,15 +613,15 @@ func (o *outbox) requeueLocked(c *chatOut, it *outItem, at time.Time) {
 
 // timedOut reports whether err is a call that ran out of time: Telegram
 // may have done it.
-func timedOut(err error) bool {
+func TimedOut(err error) bool {
 	var netErr net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // dropLocked removes the parts of d still queued for c and returns
 // them. o.mu is held.
-func (o *outbox) dropLocked(c *chatOut, d *delivery) []outMsg {
-	var dropped []outMsg
+func (o *Outbox) dropLocked(c *chatOut, d *Delivery) []Msg {
+	var dropped []Msg
 	kept := c.queue[:0]
 	for _, it := range c.queue {
 		if it.d != d {
@@ -639,9 +640,9 @@ func (o *outbox) dropLocked(c *chatOut, d *delivery) []outMsg {
 	return dropped
 }
 
-// abandonLocked fails every queued message, once the outbox gives up.
+// abandonLocked fails every queued message, once the Outbox gives up.
 // o.mu is held.
-func (o *outbox) abandonLocked() {
+func (o *Outbox) abandonLocked() {
 	if o.queued == 0 {
 		return
 	}
@@ -658,7 +659,7 @@ func (o *outbox) abandonLocked() {
 
 // sweepLocked forgets the chats with nothing queued or in flight, no
 // pause and a full bucket: a new bucket would be the same. o.mu is held.
-func (o *outbox) sweepLocked(now time.Time) {
+func (o *Outbox) sweepLocked(now time.Time) {
 	for id, c := range o.chats {
 		if len(c.queue) > 0 || c.busy || c.paused.After(now) {
 			continue
@@ -670,8 +671,8 @@ func (o *outbox) sweepLocked(now time.Time) {
 	o.nextSweep = now.Add(outboxSweep)
 }
 
-// len returns how many chats the outbox keeps state for.
-func (o *outbox) len() int {
+// len returns how many chats the Outbox keeps state for.
+func (o *Outbox) len() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.chats)

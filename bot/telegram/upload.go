@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"encoding/base64"
@@ -11,19 +11,19 @@ import (
 
 // A chat message that uploads a file (sendPhoto) keeps the file in its
 // parameters, base64-encoded under the key uploadParam+field+":"+name,
-// so that the outbox keeps it in the store and sends it after a restart
-// like any other message; the sender turns such parameters into the
+// so that the Outbox keeps it in the store and sends it after a restart
+// like any other message; Client.Deliver turns such parameters into the
 // parts of a multipart request (splitUploads).
 const uploadParam = "#upload:"
 
-// maxCaptionLen is the most characters a photo's caption holds after
-// entity parsing, as Telegram counts them.
-const maxCaptionLen = 1024
+// MaxCaptionLen is the most characters a photo's caption holds after
+// entity parsing, as Telegram counts them (UTF-16 code units).
+const MaxCaptionLen = 1024
 
-// photoMessage returns a sendPhoto to chatID of the image data (PNG),
-// named name, with caption (HTML, at most maxCaptionLen characters once
-// parsed); replyTo and keyboard as for htmlMessage.
-func photoMessage(chatID int64, name string, data []byte, caption string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) outMsg {
+// PhotoMessage returns a sendPhoto to chatID of the image data (PNG),
+// named name, with caption (HTML, at most MaxCaptionLen characters once
+// parsed); replyTo and keyboard as for HTMLMessage.
+func PhotoMessage(chatID int64, name string, data []byte, caption string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) Msg {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p[uploadParam+"photo:"+name] = base64.StdEncoding.EncodeToString(data)
@@ -32,7 +32,7 @@ func photoMessage(chatID int64, name string, data []byte, caption string, replyT
 		p["parse_mode"] = tgbotapi.ModeHTML
 	}
 	addReply(p, replyTo, keyboard)
-	return outMsg{method: "sendPhoto", params: p}
+	return Msg{Method: "sendPhoto", Params: p}
 }
 
 // splitUploads returns params without the files they hold, and the
