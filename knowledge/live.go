@@ -81,7 +81,15 @@ func OpenLive(ctx context.Context, logger *slog.Logger, store corpus.Store, opts
 }
 
 func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, error) {
+	// The digest takes about as long as the index: build both at once.
+	var digest *glance.Digest
+	digested := make(chan struct{})
+	go func() {
+		defer close(digested)
+		digest = glance.Build(docs)
+	}()
 	b, err := New(ctx, l.logger, docs, l.opts)
+	<-digested
 	if err != nil {
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
@@ -89,7 +97,7 @@ func (l *Live) build(ctx context.Context, docs []corpus.Document) (*generation, 
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, docs: docs, digest: glance.Build(docs), stats: st}, nil
+	return &generation{base: b, docs: docs, digest: digest, stats: st}, nil
 }
 
 // errClosed is returned by a Live that has been closed.
