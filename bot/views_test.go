@@ -39,10 +39,11 @@ const (
 )
 
 // viewsArticle is an invented article, test data only: a new date, a
-// new speaker and a new toll, none of them in the bundled articles.
+// new speaker and a new toll, none of them in the bundled articles, and
+// text that HTML must escape.
 const viewsArticle = `---
 id: test-views-follow-up
-title: Estonia tightens border checks after the Moscow attack
+title: Estonia & Latvia tighten border checks <after> the Moscow attack
 publisher: Eventbot Views Wire
 date: 2024-04-02
 language: en
@@ -50,7 +51,7 @@ origin: eventbot test fixture
 note: invented for the tests; not a real article
 ---
 
-On Saturday, Estonian police chief Marek Tamm said that border checks would be tightened for two weeks.
+On Saturday, Estonian police chief Marek Tamm said that border checks at Narva & Koidula would be tightened for two weeks.
 
 Tamm told reporters on Monday that no threat to Estonia had been found.
 
@@ -230,6 +231,17 @@ func TestTimelinePagesInPrivate(t *testing.T) {
 	entries := timelineEntries(t, pages)
 	if len(entries) < 10 {
 		t.Fatalf("%d dated entries, want at least 10", len(entries))
+	}
+	// Every entry of the digest, once, in its order, across the pages.
+	d := e.live.Digest()
+	if len(entries) != len(d.Timeline) {
+		t.Errorf("%d entries on the pages, the digest has %d", len(entries), len(d.Timeline))
+	}
+	for i := range min(len(entries), len(d.Timeline)) {
+		want := d.Timeline[i]
+		if entries[i][0] != want.When.String() || entries[i][1] != truncate(oneLine(want.Text, maxEntryText), maxEntryText) {
+			t.Errorf("entry %d: %q — %q, want %q — %q", i, entries[i][0], entries[i][1], want.When, want.Text)
+		}
 	}
 	// Dates written from the articles, in the order of the event.
 	prev := -1
@@ -576,7 +588,7 @@ func TestViewsFollowTheCorpus(t *testing.T) {
 		t.Errorf("the timeline grew from %d to %d entries, want 3 more", len(before), len(after))
 	}
 	for _, want := range []struct{ text, date string }{
-		{"Marek Tamm said that border checks would be tightened", "30 March 2024"}, // "On Saturday", 2 April
+		{"Marek Tamm said that border checks at Narva & Koidula would be tightened", "30 March 2024"}, // "On Saturday", 2 April
 		{"Tamm told reporters on Monday", "1 April 2024"},
 		{"The death toll rose to 143", "2 April 2024"},
 	} {
@@ -588,7 +600,7 @@ func TestViewsFollowTheCorpus(t *testing.T) {
 	tamm := visible(t, e.reply(t, adminID, adminID, "private", "/claims tamm"))
 	mustContain(t, "/claims tamm", tamm, "Tamm", "· 2 statements", "Eventbot Views Wire, 2 April 2024")
 	caption := checkChart(t, e.reply(t, adminID, adminID, "private", "/toll"))
-	mustContain(t, "the caption", caption, "143 (2 Apr)", "360 (2 Apr)", "Eventbot Views Wire")
+	mustContain(t, "the caption", caption, "143 (2 Apr)", "360 (2 Apr)", "Estonia & Latvia tighten border checks <after> the Moscow attack — Eventbot Views Wire")
 
 	// A button of the old timeline: its pages have moved.
 	answer, edit := e.press(t, adminID, adminID, old.MessageID(), oldNext)
