@@ -112,7 +112,7 @@ func sourceRef(p *phrases, sources []glance.Source) []span {
 // entryUnit is one line of the timeline: "date — statement (source,
 // date)".
 func entryUnit(p *phrases, e glance.Entry) unit {
-	spans := []span{{bold, e.When.String()}, text(" — " + truncate(oneLine(e.Text, maxEntryText), maxEntryText))}
+	spans := []span{{bold, e.When.String()}, text(" — " + oneLine(e.Text, maxEntryText))}
 	return unit{{spans: append(spans, sourceRef(p, e.Sources)...)}}
 }
 
@@ -200,7 +200,7 @@ func blameUnit(vp *viewPhrases, p *phrases, accounts []glance.Account, keep map[
 		spans := expand(format, map[string]span{"party": {bold, a.Party}, "culprit": {bold, a.Culprit}})
 		if len(a.Claims) > 0 {
 			c := a.Claims[0]
-			spans = append(spans, text(": “"+truncate(oneLine(c.Text, maxAccountText), maxAccountText)+"”"))
+			spans = append(spans, text(": “"+oneLine(c.Text, maxAccountText)+"”"))
 			spans = append(spans, sourceRef(p, []glance.Source{c.Source})...)
 		}
 		u = append(u, block{spans: append([]span{text("▸ ")}, spans...), tight: true})
@@ -216,7 +216,7 @@ func blameUnit(vp *viewPhrases, p *phrases, accounts []glance.Account, keep map[
 func partyUnit(vp *viewPhrases, p *phrases, party glance.Party) unit {
 	u := unit{{spans: []span{{bold, party.Name}, text(" · " + vp.Statements(party.Total))}}}
 	for _, c := range party.Claims {
-		spans := []span{text("• “" + truncate(oneLine(c.Text, maxClaimText), maxClaimText) + "”")}
+		spans := []span{text("• “" + oneLine(c.Text, maxClaimText) + "”")}
 		u = append(u, block{spans: append(spans, sourceRef(p, []glance.Source{c.Source})...), tight: true})
 	}
 	return u

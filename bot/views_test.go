@@ -239,7 +239,7 @@ func TestTimelinePagesInPrivate(t *testing.T) {
 	}
 	for i := range min(len(entries), len(d.Timeline)) {
 		want := d.Timeline[i]
-		if entries[i][0] != want.When.String() || entries[i][1] != truncate(oneLine(want.Text, maxEntryText), maxEntryText) {
+		if entries[i][0] != want.When.String() || entries[i][1] != oneLine(want.Text, maxEntryText) {
 			t.Errorf("entry %d: %q — %q, want %q — %q", i, entries[i][0], entries[i][1], want.When, want.Text)
 		}
 	}
