@@ -60,32 +60,41 @@ func (s *session) digest() *glance.Digest {
 }
 
 // viewPhrases are the words of the views in one language. Each language
-// of phrasebook has them (viewPhrasebook).
+// of phrasebook has them (viewPhrasebook). The articles' own words —
+// statements, party names, dates as glance gives them — stay in English.
 type viewPhrases struct {
-	TimelineTitle, ClaimsTitle, BlameTitle, TollTitle string
+	// Titles of the views, and of the accounts of who is behind it.
+	TimelineTitle, ClaimsTitle, TollTitle, BlameTitle string
 	// Blames and Denies are templates of an account: {party} says
 	// {culprit} is behind it, or denies it.
 	Blames, Denies string
 	// NoParty is a template: no party matches {query}; the parties
 	// follow.
-	NoParty                       string
-	NoTimeline, NoClaims, NoToll  string
-	Unavailable                   string // the knowledge base gives no digest
-	Expired                       string // a button from other articles (at most 200 characters)
-	More, Prev, Next, Chart       string // buttons
-	ChartSaved                    string // terminal: %s is the file
-	Figure, Value, Reported       string // toll table headings
-	Sources, Killed, Wounded      string
-	TimelineWord, ClaimsWord      string // inline keywords, besides the English ones
-	TollWord                      string
-	TimelineHelp, ClaimsHelp      string // help lines and command descriptions
-	TollHelp                      string
-	Statements                    func(n int) string // "12 statements"
-	MoreEntries, MoreParties      func(n int) string // "… and 29 more"
-	TimelineMenu, ClaimsMenu      string             // command descriptions
-	TollMenu                      string
-	InlineTimeline, InlineClaims  string // inline result titles
-	InlineToll, InlineTollCaption string
+	NoParty string
+	// What the views say when the articles have nothing for them.
+	NoTimeline, NoClaims, NoToll string
+	// Unavailable: the knowledge base gives no digest. Expired: a button
+	// made from other articles (at most 200 characters).
+	Unavailable, Expired string
+	// Buttons.
+	More, Prev, Next, Chart string
+	// ChartSaved tells where the terminal wrote the chart (%s).
+	ChartSaved string
+	// The toll table's headings and kinds of figures.
+	Figure, Value, Reported, Sources, Killed, Wounded string
+	// Inline queries in this language that name the views, besides the
+	// English ones.
+	TimelineWord, ClaimsWord, TollWord string
+	// Lines of the help, and descriptions in the command menu.
+	TimelineHelp, ClaimsHelp, TollHelp string
+	TimelineMenu, ClaimsMenu, TollMenu string
+	// Titles of inline results, and the description of the toll's.
+	InlineTimeline, InlineClaims, InlineToll, InlineTollCaption string
+	// Statements counts a party's statements: "12 statements".
+	Statements func(n int) string
+	// MoreEntries and MoreParties say how much more a short view leaves
+	// out: "… and 29 more".
+	MoreEntries, MoreParties func(n int) string
 }
 
 // viewPhrasebook holds the view phrases of each phrasebook language.
