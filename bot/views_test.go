@@ -19,9 +19,11 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"eventbot/bot/telegram"
 	"eventbot/bot/telegramtest"
 	"eventbot/corpus"
 	"eventbot/knowledge"
+	"eventbot/knowledge/glance"
 )
 
 // updateDocs regenerates docs/toll.png, the chart the README shows, from
@@ -779,4 +781,90 @@ func TestDocsChart(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(data)); err != nil || len(data) > maxChart {
 		t.Errorf("%s: %d bytes: %v", path, len(data), err)
 	}
+}
+
+// digestKB is a knowledge base that gives a digest and answers nothing.
+type digestKB struct{ d *glance.Digest }
+
+func (k digestKB) Answer(ctx context.Context, q string) (knowledge.Answer, error) {
+	return knowledge.Answer{Question: q}, nil
+}
+func (k digestKB) Sources() []knowledge.Source { return nil }
+func (k digestKB) Digest() *glance.Digest      { return k.d }
+
+// checkDoc fails t if d is not one valid Telegram message of at most max
+// characters.
+func checkDoc(t *testing.T, what string, d doc, max int) {
+	t.Helper()
+	text, err := telegramtest.ParseHTML(renderHTML(d))
+	if err != nil || telegramtest.Len(text) > max || strings.TrimSpace(text) == "" {
+		t.Fatalf("%s: %d characters (max %d), %v:\n%s", what, telegramtest.Len(text), max, err, renderHTML(d))
+	}
+}
+
+// FuzzViews feeds the views any party to narrow to, any inline query and
+// any button data: every message must be valid HTML within Telegram's
+// limits, every button's data within 64 bytes and lead to valid pages.
+func FuzzViews(f *testing.F) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		f.Fatal(err)
+	}
+	d := glance.Build(docs)
+	version := digestVersion(d)
+	f.Add("ukraine", "claims ukraine", viewRef{kind: claimsView, page: 1, lang: "en", version: version}.data())
+	f.Add("Україна "+strings.Repeat("й", 40), "хронология", viewRef{kind: timelineView, page: 3, lang: "ru", version: version}.data())
+	f.Add("<b>&amp;", "claims <i>", "g:c:0:uk:"+version+":<b>")
+	f.Add("", "toll", "g:p:0:xx::")
+	s := &session{bot: &Bot{kb: digestKB{d}}, logger: slog.New(slog.DiscardHandler)}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, party, inline, data string) {
+		check := func(what string, resp response) {
+			t.Helper()
+			max := maxMessageLen
+			if resp.photo != nil {
+				max = telegram.MaxCaptionLen
+			}
+			checkDoc(t, what, fit(resp.doc, max), max)
+			if resp.keyboard == nil {
+				return
+			}
+			for _, row := range resp.keyboard.InlineKeyboard {
+				for _, b := range row {
+					ref, ok := parseViewRef(*b.CallbackData)
+					if len(*b.CallbackData) > telegramtest.MaxCallbackDataLen || !ok {
+						t.Fatalf("%s: button data %q", what, *b.CallbackData)
+					}
+					for i, page := range ref.pages(d) {
+						checkDoc(t, fmt.Sprintf("%s: page %d of %q", what, i, *b.CallbackData), page, maxMessageLen)
+					}
+				}
+			}
+		}
+		for lang := range phrasebook {
+			for _, where := range []scope{inPrivate, inGroup} {
+				r := request{scope: where, lang: lang, args: party}
+				check("/claims "+party, s.claims(ctx, r))
+				check("/timeline", s.timeline(ctx, r))
+			}
+			q := &tgbotapi.InlineQuery{ID: "1", Query: inline, From: &tgbotapi.User{ID: 1, LanguageCode: lang}}
+			if cfg, ok := s.inlineView(q); ok {
+				if len(cfg.Results) == 0 || len(cfg.Results) > maxInlineResults {
+					t.Fatalf("inline %q: %d results", inline, len(cfg.Results))
+				}
+				for _, r := range cfg.Results {
+					a := r.(tgbotapi.InlineQueryResultArticle)
+					text := a.InputMessageContent.(tgbotapi.InputTextMessageContent).Text
+					if v, err := telegramtest.ParseHTML(text); err != nil || telegramtest.Len(v) > maxMessageLen || a.Title == "" {
+						t.Fatalf("inline %q: result %q: %v", inline, a.Title, err)
+					}
+				}
+			}
+		}
+		if ref, ok := parseViewRef(data); ok {
+			for i, page := range ref.pages(d) {
+				checkDoc(t, fmt.Sprintf("page %d of %q", i, data), page, maxMessageLen)
+			}
+		}
+	})
 }
