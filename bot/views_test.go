@@ -477,9 +477,14 @@ func TestViewsInGroups(t *testing.T) {
 	}
 
 	// Who says what, short: the accounts of who is behind it.
-	claims := visible(t, e.reply(t, viewGroup, viewUser, "supergroup", "/claims@"+botName))
+	shortClaims := e.reply(t, viewGroup, viewUser, "supergroup", "/claims@"+botName)
+	claims := visible(t, shortClaims)
 	mustContain(t, "short claims", claims, "▸ Kremlin and Putin → ", "▸ Islamic State → Islamic State", "parties said")
 	mustNotContain(t, "short claims", claims, " statements\n")
+	_, edit = e.press(t, viewGroup, viewUser, shortClaims.MessageID(), buttonData(t, shortClaims, "More ▶"))
+	if page := visible(t, edit); !strings.HasPrefix(page, "Who says what (1/") || !strings.Contains(page, "US officials · ") {
+		t.Errorf("More under the claims opened:\n%s\nwant their first page", page)
+	}
 
 	// The chart.
 	photo := e.reply(t, viewGroup, viewUser, "supergroup", "/toll@"+botName)
