@@ -194,22 +194,30 @@ func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 		return
 	}
 	full := fit(answerDoc(phrasesFor(e.language), e.answer), maxMessageLen)
-	wait, cancel := context.WithTimeout(ctx, callbackWait)
-	defer cancel()
 	var keyboard *tgbotapi.InlineKeyboardMarkup
 	if e.id != 0 {
 		keyboard = voteKeyboard(e.id)
 	}
 	keyboard = withChart(keyboard, s.chartButton(e.language, e.answer))
-	err := s.edit(wait, msg, full, keyboard)
+	s.editPressed(ctx, cq, full, keyboard, p.Failed)
+}
+
+// editPressed edits the message whose button cq pressed to d, with
+// keyboard under it, and answers cq: with nothing once the edit is done,
+// or queued in a busy chat after callbackWait; with failed if it fails.
+func (s *session) editPressed(ctx context.Context, cq *tgbotapi.CallbackQuery, d doc, keyboard *tgbotapi.InlineKeyboardMarkup, failed string) {
+	msg := cq.Message
+	wait, cancel := context.WithTimeout(ctx, callbackWait)
+	defer cancel()
+	err := s.edit(wait, msg, d, keyboard)
 	switch {
 	case err == nil:
 	case wait.Err() != nil && ctx.Err() == nil:
 		// The edit waits its turn in a busy chat; it will come.
-		s.logger.Debug("answer expansion queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
+		s.logger.Debug("edit queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
 	default:
-		s.logger.Warn("answer not expanded", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
-		s.answerCallback(ctx, cq, p.Failed)
+		s.logger.Warn("message not edited", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
+		s.answerCallback(ctx, cq, failed)
 		return
 	}
 	s.answerCallback(ctx, cq, "")

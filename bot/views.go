@@ -506,19 +506,7 @@ func (s *session) viewCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) 
 		s.answerCallback(ctx, cq, vp.Expired)
 		return true
 	}
-	wait, cancel := context.WithTimeout(ctx, callbackWait)
-	defer cancel()
-	err := s.edit(wait, msg, pages[ref.page], ref.pager(len(pages)))
-	switch {
-	case err == nil:
-	case wait.Err() != nil && ctx.Err() == nil:
-		s.logger.Debug("view page queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
-	default:
-		s.logger.Warn("view page not shown", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
-		s.answerCallback(ctx, cq, phrasesFor(ref.lang).Failed)
-		return true
-	}
-	s.answerCallback(ctx, cq, "")
+	s.editPressed(ctx, cq, pages[ref.page], ref.pager(len(pages)), phrasesFor(ref.lang).Failed)
 	return true
 }
 
