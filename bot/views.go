@@ -565,10 +565,9 @@ func numbersIn(s string) map[int]bool {
 
 // inlineView answers an inline query that is a view's name —
 // "timeline", "claims [party]", "toll", in English or the user's
-// language — with
-// the view's pages as results; ok is false for any other query. The
-// chart is not offered inline: a photo result needs a URL or a file
-// already on Telegram.
+// language — with the view's pages as results; ok is false for any
+// other query. The chart is not offered inline: a photo result needs a
+// URL or a file already on Telegram.
 func (s *session) inlineView(q *tgbotapi.InlineQuery) (cfg tgbotapi.InlineConfig, ok bool) {
 	lang := language(userLanguage(q.From))
 	vp, p := viewsFor(lang)
@@ -600,7 +599,7 @@ func (s *session) inlineView(q *tgbotapi.InlineQuery) (cfg tgbotapi.InlineConfig
 }
 
 // pageResults returns each page as an inline result, titled "title
-// (i/n)" and described by its first lines.
+// (i/n)" and described by the lines under its header.
 func pageResults(id, title string, pages []doc) []any {
 	results := make([]any, 0, min(len(pages), maxInlineResults))
 	for i, page := range pages {
@@ -611,7 +610,11 @@ func pageResults(id, title string, pages []doc) []any {
 		if len(pages) > 1 {
 			t += fmt.Sprintf(" (%d/%d)", i+1, len(pages))
 		}
-		results = append(results, article(id+strconv.Itoa(i), t, renderPlain(page[min(1, len(page)-1):]), page))
+		under := page
+		if len(page) > 1 {
+			under = page[1:]
+		}
+		results = append(results, article(id+strconv.Itoa(i), t, renderPlain(under), page))
 	}
 	return results
 }
