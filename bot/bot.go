@@ -363,12 +363,26 @@ func (s *session) serve(ctx context.Context) error {
 		s.setAdminCommands(ctx)
 	})
 	err := s.resend(ctx)
-	updates := make(chan store.Update)
+	// Updates from the journal are handed to the workers in order, one
+	// chat at a time (lanes.go).
+	updates, ready := make(chan store.Update), make(chan store.Update)
+	inHand := newLanes()
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(ready)
+		for u := range updates {
+			if inHand.enter(laneOf(u.Raw), u) {
+				ready <- u
+			}
+		}
+	})
 	for range s.bot.cfg.Workers {
 		wg.Go(func() {
-			for u := range updates {
-				s.handle(work, u)
+			for u := range ready {
+				key := laneOf(u.Raw)
+				for ok := true; ok; u, ok = inHand.next(key) {
+					s.handle(work, u)
+				}
 			}
 		})
 	}

@@ -296,3 +296,59 @@ func TestIDsBelowOffset(t *testing.T) {
 		t.Errorf("no backoff after ids below the offset")
 	}
 }
+
+// TestRepliesInOrderPerChat: a chat's updates are handled in turn, so
+// its replies follow its questions even when the first takes long;
+// another chat is answered meanwhile.
+func TestRepliesInOrderPerChat(t *testing.T) {
+	srv := telegramtest.NewServer(t, testToken)
+	kb := newFakeKB()
+	r := start(t, newTestBot(t, srv, kb, unlimited))
+	ids := []int{srv.PushMessage(1, 1, "private", blockQuestion)}
+	<-kb.started
+	for i := range 3 {
+		ids = append(ids, srv.PushMessage(1, 1, "private", fmt.Sprintf("question %d", i)))
+	}
+	other := srv.PushMessage(2, 2, "private", "another chat")
+	srv.WaitUntil(t, "the other chat answered", func(calls []telegramtest.Call) bool {
+		for _, c := range telegramtest.InChat(calls, 2) {
+			if c.Method == "sendMessage" && c.Status == 200 {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(telegramtest.InChat(srv.Calls("sendMessage"), 1)); n != 0 {
+		t.Errorf("%d replies in chat 1 before its first question is answered", n)
+	}
+	close(kb.release)
+	waitAnswered(t, srv, nil, append(ids, other))
+	r.stop(t)
+	var order []string
+	for _, c := range telegramtest.InChat(srv.Calls("sendMessage"), 1) {
+		order = append(order, c.Get("reply_to_message_id"))
+	}
+	for i, id := range ids {
+		if i >= len(order) || order[i] != fmt.Sprint(srv.MessageID(id)) {
+			t.Fatalf("replies to messages %v, want the questions' order", order)
+		}
+	}
+}
+
+func TestLaneOf(t *testing.T) {
+	for _, tt := range []struct {
+		raw  string
+		want int64
+	}{
+		{`{"update_id":1,"message":{"chat":{"id":-100}}}`, -100},
+		{`{"update_id":1,"callback_query":{"from":{"id":7},"message":{"chat":{"id":-5}}}}`, -5},
+		{`{"update_id":1,"callback_query":{"from":{"id":7},"inline_message_id":"x"}}`, 7},
+		{`{"update_id":1,"inline_query":{"from":{"id":8}}}`, 8},
+		{`{"update_id":1}`, 0},
+		{`not json`, 0},
+	} {
+		if got := laneOf([]byte(tt.raw)); got != tt.want {
+			t.Errorf("laneOf(%s) = %d, want %d", tt.raw, got, tt.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -151,4 +152,57 @@ func answeredAll(srv *telegramtest.Server, ids []int) bool {
 		}
 	}
 	return true
+}
+
+// TestStopWhileTelegramHangs stops the whole program (SIGTERM: its
+// context cancelled) while every call to Telegram hangs and replies are
+// queued: run returns (in the 4 s of grace, logged: timing goals are
+// not asserted), and a restart on the same STATE_DB, Telegram healthy
+// again, answers every question once.
+func TestStopWhileTelegramHangs(t *testing.T) {
+	const token = "123456:TEST-hang-token"
+	srv := telegramtest.NewServer(t, token)
+	env := envOf(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    token,
+		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"STATE_DB":              filepath.Join(t.TempDir(), "state.db"),
+		"CORPUS_DIR":            "../../corpus",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, env, nil, nil, io.Discard, io.Discard) }()
+	srv.WaitFor(t, "getUpdates", 1)
+	for _, method := range []string{"sendMessage", "sendChatAction", "getUpdates", "setMyCommands"} {
+		srv.Fail(method, telegramtest.Failure{Hang: true, Times: 1000})
+	}
+	var ids []int
+	for i := range 20 {
+		ids = append(ids, srv.PushMessage(int64(500+i), int64(500+i), "private", "Who claimed responsibility for the attack?"))
+	}
+	srv.WaitFor(t, "sendMessage", 1)
+	stopping := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		took := time.Since(stopping)
+		t.Logf("run returned %v after SIGTERM, Telegram hanging", took)
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(telegramtest.WaitTimeout):
+		t.Fatal("run did not return")
+	}
+
+	srv.Heal()
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	go func() { done <- run(ctx2, nil, env, nil, nil, io.Discard, io.Discard) }()
+	srv.WaitUntil(t, "every question answered", func([]telegramtest.Call) bool { return answeredAll(srv, ids) })
+	cancel2()
+	<-done
+	for _, id := range ids {
+		if n := replies(srv, id); n != 1 {
+			t.Errorf("question %d answered %d times, want once", id, n)
+		}
+	}
 }
