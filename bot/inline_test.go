@@ -256,7 +256,11 @@ func TestInlineEmptyQueryShowsExamples(t *testing.T) {
 				t.Fatalf("the knowledge base does not answer the example %q: %v", examples[j], err)
 			}
 			v := visibleText(t, res)
-			if !strings.HasPrefix(v, a.Text) || !strings.Contains(v, strings.TrimSpace(a.Citations[0].Passage)) ||
+			opening := a.Text // the answer first: its lead when it has one
+			if lead := strings.TrimSpace(a.Lead); lead != "" {
+				opening = lead
+			}
+			if !strings.HasPrefix(v, opening) || !strings.Contains(v, strings.TrimSpace(a.Citations[0].Passage)) ||
 				!strings.Contains(v, q.source+a.Citations[0].Title) {
 				t.Errorf("%q (%s): example %q sends:\n%s\nwant its sourced answer", q.query, q.lang, examples[j], v)
 			}
