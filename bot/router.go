@@ -61,6 +61,11 @@ type response struct {
 	answer *knowledge.Answer
 	// quote makes the reply answer the request's message.
 	quote bool
+	// keyboard, when not nil, goes under doc, which must fit one
+	// message; photo, when not nil, is a PNG sent with doc as its
+	// caption (views.go).
+	keyboard *tgbotapi.InlineKeyboardMarkup
+	photo    []byte
 }
 
 // An entry is one command of the table.
@@ -78,6 +83,9 @@ var commands = []entry{
 	{name: "help", in: everywhere, handle: (*session).help},
 	{name: "sources", in: everywhere, handle: (*session).sources},
 	{name: "ask", in: everywhere, question: true, handle: (*session).ask},
+	{name: "timeline", in: everywhere, handle: (*session).timeline},
+	{name: "claims", in: everywhere, handle: (*session).claims},
+	{name: "toll", in: everywhere, handle: (*session).toll},
 	{name: textRequest, in: everywhere, question: true, handle: (*session).ask},
 	{name: "reload", in: inPrivate, admin: true, handle: (*session).reload},
 	{name: "add", in: inPrivate, admin: true, handle: (*session).add},
@@ -187,7 +195,8 @@ func (s *session) floodControlled(c entry, next handlerFunc) handlerFunc {
 
 // help explains what the bot knows.
 func (s *session) help(ctx context.Context, r request) response {
-	return response{doc: helpDoc(phrasesFor(r.lang), len(s.bot.kb.Sources()), s.me.UserName)}
+	p := phrasesFor(r.lang)
+	return response{doc: append(helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), s.viewsHelp(p)...)}
 }
 
 // sources lists the articles.

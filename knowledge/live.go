@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/glance"
 )
 
 // Live is a knowledge base that can be rebuilt from its store while it
@@ -33,12 +34,17 @@ type Live struct {
 	cur     atomic.Pointer[generation]
 }
 
-// A generation is one corpus the index serves and its documents' content
-// hashes, by id.
+// A generation is one corpus the index serves, its documents' content
+// hashes, by id, and the digest of those it can cite, made when first
+// asked for (glance.Build costs milliseconds an article: a reload of one
+// article among thousands should not pay it again and again).
 type generation struct {
-	base   *Base
-	hashes map[string]string
-	stats  Stats // fixed when built
+	base       *Base
+	hashes     map[string]string
+	cited      []corpus.Document // the articles indexed, until digested
+	digestOnce sync.Once
+	digest     *glance.Digest
+	stats      Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -117,13 +123,14 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch))
+	l.cur.Store(newGeneration(ch, docs))
 	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
 }
 
-func newGeneration(ch *change) *generation {
+// newGeneration makes the generation of the change prepared from docs.
+func newGeneration(ch *change, docs []corpus.Document) *generation {
 	b := ch.base
 	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
@@ -133,7 +140,13 @@ func newGeneration(ch *change) *generation {
 	for id, a := range ch.articles {
 		hashes[id] = a.hash
 	}
-	return &generation{base: b, hashes: hashes, stats: st}
+	var cited []corpus.Document
+	for _, d := range docs {
+		if a := ch.articles[d.ID]; a != nil && a.passages != nil {
+			cited = append(cited, d)
+		}
+	}
+	return &generation{base: b, hashes: hashes, cited: cited, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -176,6 +189,21 @@ func (l *Live) Sources() []Source {
 	return g.base.Sources()
 }
 
+// Digest returns the event at a glance of the serving articles that can
+// be cited: made from them, so a reload or an added article changes it
+// too. It is nil once l is closed.
+func (l *Live) Digest() *glance.Digest {
+	g := l.acquire()
+	if g == nil {
+		return nil
+	}
+	defer g.mu.RUnlock()
+	g.digestOnce.Do(func() {
+		g.digest, g.cited = glance.Build(g.cited), nil
+	})
+	return g.digest
+}
+
 // Stats describes the serving index.
 func (l *Live) Stats() Stats {
 	g := l.acquire()
@@ -205,7 +233,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending)
+	next := newGeneration(pending, docs)
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.
