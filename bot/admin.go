@@ -161,13 +161,16 @@ func (s *session) adminJob(ctx context.Context, r request, job func(context.Cont
 	// panics), so an admin who answers the reply at once is not told to
 	// wait. One change at a time: each admin is told what their own
 	// change came to.
+	// A long change shows its progress in a reply of its own (see
+	// progress.go), which the result then replaces.
+	progress := s.startProgress(ctx, r.msg)
 	d := func() doc {
 		defer func() { <-s.adminWork }()
 		s.corpusMu.Lock()
 		defer s.corpusMu.Unlock()
-		return job(ctx, lib)
+		return job(knowledge.WithProgress(ctx, progress.report), lib)
 	}()
-	return response{doc: d, quote: true}
+	return response{doc: d, quote: true, edit: progress.stop()}
 }
 
 // cutReplace removes a leading --replace from s, and reports whether
