@@ -16,19 +16,20 @@ import (
 // bleve scores every passage that matches any clause, so a question
 // whose clauses match many passages (common words of a large corpus)
 // costs in proportion to them. When the clauses' matches add up to more
-// than maxScored, retrieval goes in two stages: the rarest clauses, up
-// to maxScored matches, find a pool of rerankPool passages, and the
+// than twoStageAbove, retrieval goes in two stages: the rarest clauses,
+// up to maxScored matches, find a pool of rerankPool passages, and the
 // whole query ranks that pool alone, with the scores it gives them over
 // the whole index. The clauses left out of the first stage are the
 // common ones, which weigh little in bleve's score and are weighed again
-// in the scoring stage. Below maxScored (every corpus the labelled sets
-// are asked over) retrieval is one query, as if there were no stages.
+// in the scoring stage. Below twoStageAbove (every corpus the labelled
+// sets are asked over) retrieval is one query, as it was.
 func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
-	return b.retrieveScoring(ctx, q, maxScored)
+	return b.retrieveScoring(ctx, q, twoStageAbove, maxScored)
 }
 
-// retrieveScoring is retrieve with the most matches one query may score.
-func (b *Base) retrieveScoring(ctx context.Context, q question, most int) ([]int, error) {
+// retrieveScoring is retrieve in two stages above the given matches,
+// with a first stage of at most most matches.
+func (b *Base) retrieveScoring(ctx context.Context, q question, above, most int) ([]int, error) {
 	var should []clause
 	for _, c := range q.concepts {
 		should = b.appendConcept(should, c, c.weight)
@@ -51,7 +52,7 @@ func (b *Base) retrieveScoring(ctx context.Context, q question, most int) ([]int
 		matches += c.matches
 	}
 	var qry query.Query = bleve.NewDisjunctionQuery(all...)
-	if matches > most {
+	if matches > above {
 		pool, err := b.pool(ctx, q, should, most)
 		if err != nil {
 			return nil, err
@@ -89,16 +90,20 @@ func (b *Base) retrieveScoring(ctx context.Context, q question, most int) ([]int
 }
 
 const (
-	// maxScored is how many matches (passages, counted once per clause)
-	// a question's query may have before retrieval goes in two stages.
-	// The bundled articles have a few hundred passages, so no question
-	// over them comes near it. Measured over the labelled questions
-	// (knowledge/testdata and shared/eval) among 50,000 synthetic
-	// articles (BenchmarkScale's corpus), 40,000 is the least of 4,000,
-	// 15,000, 25,000 and 40,000 that grades as many answers right as
-	// one stage (317 of 442; 303, 313, 310 below it), with Answer's p99
-	// 25 ms against 45-50 ms.
-	maxScored = 40000
+	// twoStageAbove is how many matches (passages, counted once per
+	// clause) a question's query may have before retrieval goes in two
+	// stages, and maxScored how many the first stage may score. The
+	// bundled articles have a few hundred passages and the 10,000
+	// articles of BenchmarkScale's corpus 5,561 of the event's: no
+	// question over them comes near twoStageAbove. Measured over the 442
+	// labelled questions (knowledge/testdata and shared/eval) among
+	// 50,000 synthetic articles (BenchmarkScale's corpus, 28,796
+	// passages), one stage grades 317 right, with Answer's p99 at 45-53
+	// ms; two stages above 60,000 grade 310, 313 and 310 for a first
+	// stage of 10,000, 15,000 and 25,000 matches, with p99 at 21, 21 and
+	// 25 ms; below 60,000, two stages are slower than one.
+	twoStageAbove = 60000
+	maxScored     = 15000
 	// rerankPool is how many passages the rarest clauses find for the
 	// whole query to rank.
 	rerankPool = 10 * candidates

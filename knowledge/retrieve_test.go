@@ -57,11 +57,11 @@ func TestRetrieveInTwoStages(t *testing.T) {
 		{"How many people were hospitalized according to the Health Ministry?", "hospital"},
 	} {
 		q := b.analyse(b.normalise(tt.question))
-		one, err := b.retrieveScoring(ctx, q, math.MaxInt)
+		one, err := b.retrieveScoring(ctx, q, math.MaxInt, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		two, err := b.retrieveScoring(ctx, q, len(b.passages)/4)
+		two, err := b.retrieveScoring(ctx, q, 0, len(b.passages)/4)
 		if err != nil {
 			t.Fatal(err)
 		}
