@@ -157,13 +157,13 @@ func (s *session) adminJob(ctx context.Context, r request, job func(context.Cont
 		return response{doc: textDoc(adminBusy), quote: true}
 	}
 	s.typing(r.chatID)
+	// A long change shows its progress in a reply of its own (see
+	// progress.go), which the result then replaces.
+	progress := s.startProgress(ctx, r.msg)
 	// Free the work's share before the reply goes out (and if the job
 	// panics), so an admin who answers the reply at once is not told to
 	// wait. One change at a time: each admin is told what their own
 	// change came to.
-	// A long change shows its progress in a reply of its own (see
-	// progress.go), which the result then replaces.
-	progress := s.startProgress(ctx, r.msg)
 	d := func() doc {
 		defer func() { <-s.adminWork }()
 		s.corpusMu.Lock()

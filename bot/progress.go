@@ -60,10 +60,10 @@ func roundSeconds(d time.Duration) time.Duration {
 
 // thousands writes n with commas between groups of three digits.
 func thousands(n int) string {
-	s := fmt.Sprint(n)
 	if n < 0 {
 		return "-" + thousands(-n)
 	}
+	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
