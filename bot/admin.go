@@ -492,11 +492,11 @@ func (s *session) statsDoc() doc {
 
 // userCommands are the commands everyone sees in the menu.
 func userCommands(p *phrases) []tgbotapi.BotCommand {
-	return []tgbotapi.BotCommand{
+	return append([]tgbotapi.BotCommand{
 		{Command: "ask", Description: p.AskDescription},
 		{Command: "help", Description: p.HelpDescription},
 		{Command: "sources", Description: p.SourcesDescription},
-	}
+	}, viewCommands(p)...)
 }
 
 // adminMenu are the commands admins see in the menu of their private

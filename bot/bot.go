@@ -11,7 +11,9 @@
 // and the client of package telegram, which retry until Telegram has
 // them. Nothing Telegram delivered is lost across a crash or restart: see
 // package store. Its admins reload and extend the corpus from a private
-// chat (admin.go).
+// chat (admin.go). /timeline, /claims and /toll show the event at a
+// glance (views.go), from the digest the knowledge base builds with each
+// corpus.
 //
 // Terminal offers the same conversation on a terminal, through the same
 // router. Both render answers

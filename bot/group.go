@@ -131,13 +131,19 @@ func (s *session) answerShort(ctx context.Context, msg *tgbotapi.Message, questi
 	lang := language(answerLanguage(a, msg.From))
 	p := phrasesFor(lang)
 	d, expandable := shortAnswerDoc(p, a)
-	if !expandable {
+	var buttons []tgbotapi.InlineKeyboardButton
+	if expandable {
+		data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang, id: s.saveAnswer(ctx, question, a)})
+		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data))
+	}
+	if chart := s.chartButton(lang, a); chart != nil {
+		buttons = append(buttons, *chart)
+	}
+	if len(buttons) == 0 {
 		s.reply(ctx, msg, d, true)
 		return
 	}
-	data := s.expand.put(expansion{chatID: msg.Chat.ID, answer: a, language: lang, id: s.saveAnswer(ctx, question, a)})
-	button := tgbotapi.NewInlineKeyboardButtonData(p.ShowPassage, data)
-	s.replyWithKeyboard(ctx, msg, d, tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button)))
+	s.replyWithKeyboard(ctx, msg, d, *keyboardOf(buttons...))
 }
 
 // maxShortPassage bounds the passage a short answer quotes when the
@@ -176,7 +182,7 @@ func shortAnswerDoc(p *phrases, a knowledge.Answer) (d doc, expandable bool) {
 // passage" edits the short answer into the full one. A button whose
 // answer is no longer kept gets a short notice.
 func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
-	if s.vote(ctx, cq) {
+	if s.vote(ctx, cq) || s.viewCallback(ctx, cq) {
 		return
 	}
 	p := phrasesFor(userLanguage(cq.From))
@@ -188,21 +194,30 @@ func (s *session) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 		return
 	}
 	full := fit(answerDoc(phrasesFor(e.language), e.answer), maxMessageLen)
-	wait, cancel := context.WithTimeout(ctx, callbackWait)
-	defer cancel()
 	var keyboard *tgbotapi.InlineKeyboardMarkup
 	if e.id != 0 {
 		keyboard = voteKeyboard(e.id)
 	}
-	err := s.edit(wait, msg, full, keyboard)
+	keyboard = withChart(keyboard, s.chartButton(e.language, e.answer))
+	s.editPressed(ctx, cq, full, keyboard, p.Failed)
+}
+
+// editPressed edits the message whose button cq pressed to d, with
+// keyboard under it, and answers cq: with nothing once the edit is done,
+// or queued in a busy chat after callbackWait; with failed if it fails.
+func (s *session) editPressed(ctx context.Context, cq *tgbotapi.CallbackQuery, d doc, keyboard *tgbotapi.InlineKeyboardMarkup, failed string) {
+	msg := cq.Message
+	wait, cancel := context.WithTimeout(ctx, callbackWait)
+	defer cancel()
+	err := s.edit(wait, msg, d, keyboard)
 	switch {
 	case err == nil:
 	case wait.Err() != nil && ctx.Err() == nil:
 		// The edit waits its turn in a busy chat; it will come.
-		s.logger.Debug("answer expansion queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
+		s.logger.Debug("edit queued", "chat_id", msg.Chat.ID, "message_id", msg.MessageID)
 	default:
-		s.logger.Warn("answer not expanded", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
-		s.answerCallback(ctx, cq, p.Failed)
+		s.logger.Warn("message not edited", "chat_id", msg.Chat.ID, "message_id", msg.MessageID, "err", err)
+		s.answerCallback(ctx, cq, failed)
 		return
 	}
 	s.answerCallback(ctx, cq, "")

@@ -72,6 +72,9 @@ func (s *session) inlineResults(ctx context.Context, q *tgbotapi.InlineQuery) tg
 	if utf8.RuneCountInString(query) < minInlineQuery {
 		return s.inlineExamples(ctx, q)
 	}
+	if cfg, ok := s.inlineView(q); ok {
+		return cfg
+	}
 	start := time.Now()
 	a, err := s.bot.kb.Answer(ctx, query)
 	if err != nil {

@@ -30,15 +30,21 @@ func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request,
 	case resp.answer != nil && r.scope == inGroup:
 		s.answerShort(ctx, msg, r.args, *resp.answer)
 	case resp.answer != nil:
-		p := phrasesFor(answerLanguage(*resp.answer, msg.From))
-		d := fit(answerDoc(p, *resp.answer), maxMessageLen)
+		lang := answerLanguage(*resp.answer, msg.From)
+		d := fit(answerDoc(phrasesFor(lang), *resp.answer), maxMessageLen)
+		var keyboard *tgbotapi.InlineKeyboardMarkup
 		if id := s.saveAnswer(ctx, r.args, *resp.answer); id != 0 {
-			s.replyWithKeyboard(ctx, msg, d, *voteKeyboard(id))
+			keyboard = voteKeyboard(id)
+		}
+		if keyboard = withChart(keyboard, s.chartButton(lang, *resp.answer)); keyboard != nil {
+			s.replyWithKeyboard(ctx, msg, d, *keyboard)
 			return
 		}
 		s.reply(ctx, msg, d, resp.quote)
 	case resp.doc != nil && resp.edit != 0:
 		s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.HTMLEdit(msg.Chat.ID, resp.edit, renderHTML(fit(resp.doc, maxMessageLen)), nil))
+	case resp.photo != nil, resp.keyboard != nil:
+		s.sendView(ctx, msg, resp)
 	case resp.doc != nil:
 		s.reply(ctx, msg, resp.doc, resp.quote)
 	}

@@ -64,6 +64,11 @@ type response struct {
 	// edit, if not 0, is the bot's message that the reply replaces (the
 	// progress of a corpus change), instead of a new one.
 	edit int
+	// keyboard, when not nil, goes under doc, which must fit one
+	// message; photo, when not nil, is a PNG sent with doc as its
+	// caption (views.go).
+	keyboard *tgbotapi.InlineKeyboardMarkup
+	photo    []byte
 }
 
 // An entry is one command of the table.
@@ -81,6 +86,9 @@ var commands = []entry{
 	{name: "help", in: everywhere, handle: (*session).help},
 	{name: "sources", in: everywhere, handle: (*session).sources},
 	{name: "ask", in: everywhere, question: true, handle: (*session).ask},
+	{name: "timeline", in: everywhere, handle: (*session).timeline},
+	{name: "claims", in: everywhere, handle: (*session).claims},
+	{name: "toll", in: everywhere, handle: (*session).toll},
 	{name: textRequest, in: everywhere, question: true, handle: (*session).ask},
 	{name: "reload", in: inPrivate, admin: true, handle: (*session).reload},
 	{name: "add", in: inPrivate, admin: true, handle: (*session).add},
@@ -190,7 +198,8 @@ func (s *session) floodControlled(c entry, next handlerFunc) handlerFunc {
 
 // help explains what the bot knows.
 func (s *session) help(ctx context.Context, r request) response {
-	return response{doc: helpDoc(phrasesFor(r.lang), len(s.bot.kb.Sources()), s.me.UserName)}
+	p := phrasesFor(r.lang)
+	return response{doc: append(helpDoc(p, len(s.bot.kb.Sources()), s.me.UserName), s.viewsHelp(p)...)}
 }
 
 // sources lists the articles.

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 )
 
 // Terminal runs the bot's conversation on a terminal: it prints a
 // welcome, then answers each line read from in, in plain text on out.
-// "/sources" lists the articles and "/help" repeats the welcome. It
+// "/sources" lists the articles and "/help" repeats the welcome;
+// "/timeline", "/claims" and "/toll" print the views of the event at a
+// glance, and "/toll" writes the chart to a file (saveChart). It
 // returns nil at the end of in or when ctx is done, and an error only if
 // in or out fail.
 //
@@ -28,6 +31,8 @@ func Terminal(ctx context.Context, logger *slog.Logger, kb Knowledge, in io.Read
 		switch {
 		case resp.answer != nil:
 			d = answerDoc(phrasesFor(resp.answer.Language), *resp.answer)
+		case resp.photo != nil:
+			d = append(slices.Clone(d), saveChart(logger, resp.photo))
 		case r.name == "help" || r.name == "start":
 			d = append(d, block{spans: []span{text(p.TerminalToken)}}, block{spans: []span{text(p.TerminalQuit)}, tight: true})
 		case d == nil:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/glance"
 )
 
 // Live is a knowledge base that can be rebuilt from its store while it
@@ -33,11 +34,12 @@ type Live struct {
 	cur     atomic.Pointer[generation]
 }
 
-// A generation is one corpus the index serves and its documents' content
-// hashes, by id.
+// A generation is one corpus the index serves, its documents' content
+// hashes, by id, and the digest of its articles about the event.
 type generation struct {
 	base   *Base
 	hashes map[string]string
+	digest *glance.Digest
 	stats  Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
@@ -117,13 +119,26 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch))
+	l.cur.Store(newGeneration(ch, digest(docs, ch)))
 	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
 }
 
-func newGeneration(ch *change) *generation {
+// digest builds the event at a glance from those of docs (with their
+// bodies) that ch indexes: the articles about the event, while the event
+// filter is on.
+func digest(docs []corpus.Document, ch *change) *glance.Digest {
+	var indexed []corpus.Document
+	for _, d := range docs {
+		if a := ch.articles[d.ID]; a != nil && a.passages != nil {
+			indexed = append(indexed, d)
+		}
+	}
+	return glance.Build(indexed)
+}
+
+func newGeneration(ch *change, digest *glance.Digest) *generation {
 	b := ch.base
 	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
@@ -133,7 +148,7 @@ func newGeneration(ch *change) *generation {
 	for id, a := range ch.articles {
 		hashes[id] = a.hash
 	}
-	return &generation{base: b, hashes: hashes, stats: st}
+	return &generation{base: b, hashes: hashes, digest: digest, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -176,6 +191,18 @@ func (l *Live) Sources() []Source {
 	return g.base.Sources()
 }
 
+// Digest returns the event at a glance of the serving documents: built
+// with them, so a reload or an added article changes it too. It is nil
+// once l is closed.
+func (l *Live) Digest() *glance.Digest {
+	g := l.acquire()
+	if g == nil {
+		return nil
+	}
+	defer g.mu.RUnlock()
+	return g.digest
+}
+
 // Stats describes the serving index.
 func (l *Live) Stats() Stats {
 	g := l.acquire()
@@ -205,7 +232,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending)
+	next := newGeneration(pending, digest(docs, pending))
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.

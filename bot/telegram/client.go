@@ -92,7 +92,8 @@ func (s *Client) API(ctx context.Context) *tgbotapi.BotAPI {
 // params as built by the outbox's callers. It does not retry: the
 // outbox decides what to do with a failure (see outbox.finish). It
 // returns the Message, or a zero Message for a method that answers true
-// (editing an inline message). The call is bounded by sendTimeout: long
+// (editing an inline message). Files in params (PhotoMessage) go up as
+// a multipart request. The call is bounded by sendTimeout: long
 // enough that a slow Telegram is waited for rather than sent to twice.
 func (s *Client) Deliver(ctx context.Context, method string, params tgbotapi.Params) (tgbotapi.Message, error) {
 	if s.SendTimeout > 0 {
@@ -100,7 +101,20 @@ func (s *Client) Deliver(ctx context.Context, method string, params tgbotapi.Par
 		ctx, cancel = context.WithTimeout(ctx, s.SendTimeout)
 		defer cancel()
 	}
-	resp, err := s.API(ctx).MakeRequest(method, params)
+	params, files, err := splitUploads(params)
+	if err != nil {
+		return tgbotapi.Message{}, fmt.Errorf("%s: %w", method, err)
+	}
+	var resp *tgbotapi.APIResponse
+	if len(files) > 0 {
+		resp, err = s.API(ctx).UploadFiles(method, params, files)
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == 0 && resp != nil {
+			apiErr.Code = resp.ErrorCode // tgbotapi v5.5.1 leaves it out of upload errors
+		}
+	} else {
+		resp, err = s.API(ctx).MakeRequest(method, params)
+	}
 	if err != nil {
 		err = Scrub(err, s.Token)
 		s.failed(method, err)

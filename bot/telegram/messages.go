@@ -17,6 +17,13 @@ func HTMLMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.Inli
 	p["text"] = html
 	p["parse_mode"] = tgbotapi.ModeHTML
 	p.AddBool("disable_web_page_preview", true)
+	addReply(p, replyTo, keyboard)
+	return Msg{Method: "sendMessage", Params: p}
+}
+
+// addReply makes the message of p reply to message replyTo, if not 0,
+// and puts keyboard, if not nil, under it.
+func addReply(p tgbotapi.Params, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) {
 	if replyTo != 0 {
 		p.AddNonZero("reply_to_message_id", replyTo)
 		p.AddBool("allow_sending_without_reply", true)
@@ -25,7 +32,6 @@ func HTMLMessage(chatID int64, html string, replyTo int, keyboard *tgbotapi.Inli
 		// A keyboard always marshals.
 		_ = p.AddInterface("reply_markup", keyboard)
 	}
-	return Msg{Method: "sendMessage", Params: p}
 }
 
 // HTMLEdit returns an editMessageText of the bot's message messageID in

@@ -16,7 +16,8 @@
 // The server checks what it receives the way Telegram does where it
 // matters for bots: it rejects malformed HTML, over-long messages,
 // replies to unknown messages, edits that change nothing and inline
-// answers beyond Telegram's limits with Telegram's error codes, delivers
+// answers beyond Telegram's limits and photos that are no image or whose
+// caption is too long with Telegram's error codes, delivers
 // only the update types the last allowed_updates asked for, and ends an
 // older long poll with 409 Conflict when a newer one arrives.
 package telegramtest
@@ -120,6 +121,7 @@ type storedMessage struct {
 	source string // the text parameter as sent, and its parse mode
 	mode   string
 	markup string // the reply_markup parameter as sent
+	photo  bool   // a photo, whose caption editMessageText can't edit
 }
 
 type storedFile struct {
@@ -818,6 +820,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *Call) {
 		s.sendMessage(w, c)
 	case "editMessageText":
 		s.editMessageText(w, c)
+	case "sendPhoto":
+		s.sendPhoto(w, c)
 	case "sendChatAction":
 		s.sendChatAction(w, c)
 	case "setMyCommands":
@@ -1019,6 +1023,20 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 		s.fail(w, c, http.StatusBadRequest, problem, 0)
 		return
 	}
+	m, ok := s.sent(w, c, chatID, storedMessage{
+		text: visible, source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
+	})
+	if ok {
+		m.Text = visible
+		s.ok(w, c, m)
+	}
+}
+
+// sent records the message c sends to chatID, as stored (with the bot as
+// its sender, dated now), and returns it as Telegram would, without its
+// content. If c replies to a message the server doesn't know, without
+// allow_sending_without_reply, it fails c instead and ok is false.
+func (s *Server) sent(w http.ResponseWriter, c *Call, chatID int64, stored storedMessage) (m tgbotapi.Message, ok bool) {
 	replyTo := int(c.Int("reply_to_message_id"))
 	s.mu.Lock()
 	_, known := s.messages[messageKey{chatID, replyTo}]
@@ -1026,25 +1044,22 @@ func (s *Server) sendMessage(w http.ResponseWriter, c *Call) {
 	s.nextMessage++
 	id := s.nextMessage
 	me := s.me
-	date := int(time.Now().Unix())
-	s.messages[messageKey{chatID, id}] = storedMessage{
-		from: &me, date: date, text: visible,
-		source: c.Get("text"), mode: c.Get("parse_mode"), markup: c.Get("reply_markup"),
-	}
+	stored.from, stored.date = &me, int(time.Now().Unix())
+	s.messages[messageKey{chatID, id}] = stored
 	s.mu.Unlock()
 	if replyTo != 0 && !known && c.Get("allow_sending_without_reply") != "true" {
 		s.fail(w, c, http.StatusBadRequest, "Bad Request: message to be replied not found", 0)
-		return
+		return m, false
 	}
 	if chatType == "" {
 		chatType = "private"
 	}
 	chat := &tgbotapi.Chat{ID: chatID, Type: chatType}
-	m := tgbotapi.Message{MessageID: id, From: &me, Date: date, Chat: chat, Text: visible}
+	m = tgbotapi.Message{MessageID: id, From: &me, Date: stored.date, Chat: chat}
 	if replyTo != 0 {
 		m.ReplyToMessage = &tgbotapi.Message{MessageID: replyTo, Chat: chat}
 	}
-	s.ok(w, c, m)
+	return m, true
 }
 
 func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
@@ -1068,6 +1083,8 @@ func (s *Server) editMessageText(w http.ResponseWriter, c *Call) {
 		problem = "Bad Request: message to edit not found"
 	case old.from == nil || old.from.ID != me.ID:
 		problem = "Bad Request: message can't be edited"
+	case old.photo:
+		problem = "Bad Request: there is no text in the message to edit"
 	case old.source == c.Get("text") && old.mode == c.Get("parse_mode") && old.markup == c.Get("reply_markup"):
 		problem = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 	default:
