@@ -35,12 +35,15 @@ type Live struct {
 }
 
 // A generation is one corpus the index serves, its documents' content
-// hashes, by id, and the digest of its articles about the event.
+// hashes, by id, the ids of those about the event, and their digest,
+// built when first asked for.
 type generation struct {
-	base   *Base
-	hashes map[string]string
-	digest *glance.Digest
-	stats  Stats // fixed when built
+	base     *Base
+	hashes   map[string]string
+	event    map[string]bool
+	digested sync.Once
+	digest   *glance.Digest
+	stats    Stats // fixed when built
 
 	mu     sync.RWMutex // read-held by each search; written to close
 	closed bool
@@ -119,36 +122,26 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch, digest(docs, ch)))
+	l.cur.Store(newGeneration(ch))
 	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
 }
 
-// digest builds the event at a glance from those of docs (with their
-// bodies) that ch indexes: the articles about the event, while the event
-// filter is on.
-func digest(docs []corpus.Document, ch *change) *glance.Digest {
-	var indexed []corpus.Document
-	for _, d := range docs {
-		if a := ch.articles[d.ID]; a != nil && a.passages != nil {
-			indexed = append(indexed, d)
-		}
-	}
-	return glance.Build(indexed)
-}
-
-func newGeneration(ch *change, digest *glance.Digest) *generation {
+func newGeneration(ch *change) *generation {
 	b := ch.base
 	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	hashes := make(map[string]string, len(ch.articles))
+	hashes, event := make(map[string]string, len(ch.articles)), map[string]bool{}
 	for id, a := range ch.articles {
 		hashes[id] = a.hash
+		if a.passages != nil {
+			event[id] = true
+		}
 	}
-	return &generation{base: b, hashes: hashes, digest: digest, stats: st}
+	return &generation{base: b, hashes: hashes, event: event, stats: st}
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -191,16 +184,37 @@ func (l *Live) Sources() []Source {
 	return g.base.Sources()
 }
 
-// Digest returns the event at a glance of the serving documents: built
-// with them, so a reload or an added article changes it too. It is nil
-// once l is closed.
+// Digest returns the event at a glance of the serving articles about
+// the event: a reload or an added article changes it too. It is built
+// when first asked for, once per generation (seconds for thousands of
+// articles: not at every start and reload), outside the generation's
+// lock, so that a reload does not wait for it. It is nil once l is
+// closed.
 func (l *Live) Digest() *glance.Digest {
 	g := l.acquire()
 	if g == nil {
 		return nil
 	}
-	defer g.mu.RUnlock()
+	g.mu.RUnlock()
+	g.digested.Do(func() { g.digest = l.digest(g) })
 	return g.digest
+}
+
+// digest builds g's digest from the store's articles that g indexes (about
+// the event, while the event filter is on) and holds as they are: the
+// generation keeps no bodies, and most of a large corpus is other news.
+func (l *Live) digest(g *generation) *glance.Digest {
+	docs, err := l.store.Load()
+	if err != nil {
+		l.logger.Warn("digest: articles left out", "err", err)
+	}
+	var event []corpus.Document
+	for i := range docs {
+		if d := &docs[i]; g.event[d.ID] && contentHash(d) == g.hashes[d.ID] {
+			event = append(event, *d)
+		}
+	}
+	return glance.Build(event)
 }
 
 // Stats describes the serving index.
@@ -232,7 +246,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending, digest(docs, pending))
+	next := newGeneration(pending)
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.
