@@ -157,6 +157,9 @@ func (s *session) adminJob(ctx context.Context, r request, job func(context.Cont
 		return response{doc: textDoc(adminBusy), quote: true}
 	}
 	s.typing(r.chatID)
+	// A long change shows its progress in a reply of its own (see
+	// progress.go), which the result then replaces.
+	progress := s.startProgress(ctx, r.msg)
 	// Free the work's share before the reply goes out (and if the job
 	// panics), so an admin who answers the reply at once is not told to
 	// wait. One change at a time: each admin is told what their own
@@ -165,9 +168,9 @@ func (s *session) adminJob(ctx context.Context, r request, job func(context.Cont
 		defer func() { <-s.adminWork }()
 		s.corpusMu.Lock()
 		defer s.corpusMu.Unlock()
-		return job(ctx, lib)
+		return job(knowledge.WithProgress(ctx, progress.report), lib)
 	}()
-	return response{doc: d, quote: true}
+	return response{doc: d, quote: true, edit: progress.stop()}
 }
 
 // cutReplace removes a leading --replace from s, and reports whether

@@ -41,6 +41,8 @@ func (s *session) respond(ctx context.Context, msg *tgbotapi.Message, r request,
 			return
 		}
 		s.reply(ctx, msg, d, resp.quote)
+	case resp.doc != nil && resp.edit != 0:
+		s.send(ctx, msg.Chat.ID, msg.Chat.Type, telegram.HTMLEdit(msg.Chat.ID, resp.edit, renderHTML(fit(resp.doc, maxMessageLen)), nil))
 	case resp.photo != nil, resp.keyboard != nil:
 		s.sendView(ctx, msg, resp)
 	case resp.doc != nil:

@@ -61,6 +61,9 @@ type response struct {
 	answer *knowledge.Answer
 	// quote makes the reply answer the request's message.
 	quote bool
+	// edit, if not 0, is the bot's message that the reply replaces (the
+	// progress of a corpus change), instead of a new one.
+	edit int
 	// keyboard, when not nil, goes under doc, which must fit one
 	// message; photo, when not nil, is a PNG sent with doc as its
 	// caption (views.go).

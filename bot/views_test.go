@@ -42,7 +42,9 @@ const (
 
 // viewsArticle is an invented article, test data only: a new date, a
 // new speaker and a new toll, none of them in the bundled articles, and
-// text that HTML must escape.
+// text that HTML must escape. It names Crocus, so that the event filter
+// takes it as one about the event: the views, like the answers, are of
+// those alone.
 const viewsArticle = `---
 id: test-views-follow-up
 title: Estonia & Latvia tighten border checks <after> the Crocus City Hall attack
@@ -55,7 +57,7 @@ note: invented for the tests; not a real article
 
 On Saturday, Estonian police chief Marek Tamm said that border checks at Narva & Koidula would be tightened for two weeks.
 
-Tamm told reporters on Monday that no threat to Estonia had been found.
+Tamm told reporters on Monday that no threat to Estonia had been found since the Crocus attack.
 
 The death toll rose to 143, health officials said, and 360 people were wounded.
 `

@@ -190,14 +190,17 @@ func (l *Live) Sources() []Source {
 }
 
 // Digest returns the event at a glance of the serving articles that can
-// be cited: made from them, so a reload or an added article changes it
-// too. It is nil once l is closed.
+// be cited (those about the event): made from them, so a reload or an
+// added article changes it too. It is built when first asked for, once
+// per generation, outside the generation's lock. It is nil once l is
+// closed.
 func (l *Live) Digest() *glance.Digest {
 	g := l.acquire()
 	if g == nil {
 		return nil
 	}
-	defer g.mu.RUnlock()
+	// Outside the generation's lock: a reload need not wait for it.
+	g.mu.RUnlock()
 	g.digestOnce.Do(func() {
 		g.digest, g.cited = glance.Build(g.cited), nil
 	})

@@ -308,3 +308,44 @@ func synthetic(n int) func(testing.TB) string {
 		return dir
 	}
 }
+
+// TestDigestOfTheEventAlone: an article of other news with a toll in it
+// is served but not indexed, and the digest (/timeline, /toll) leaves it
+// out; once it names the event, a reload brings it in.
+func TestDigestOfTheEventAlone(t *testing.T) {
+	dir := seedDir(t)
+	article := func(body string) []byte {
+		return []byte("---\nid: other-news\ntitle: Floods in the valley\npublisher: Test Wire\ndate: 2024-04-03\nlanguage: en\n---\n\n" + body + "\n")
+	}
+	path := filepath.Join(dir, "other-news.txt")
+	if err := os.WriteFile(path, article("On Wednesday the death toll of the floods rose to 57."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := OpenLive(context.Background(), nil, corpus.Dir(dir), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cites := func() bool {
+		for _, e := range l.Digest().Timeline {
+			for _, s := range e.Sources {
+				if s.DocID == "other-news" {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if cites() {
+		t.Error("the digest holds the article of other news")
+	}
+	if err := os.WriteFile(path, article("On Wednesday the death toll of the Crocus City Hall attack rose to 145."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !cites() {
+		t.Error("after the reload, the digest lacks the article about the event")
+	}
+}

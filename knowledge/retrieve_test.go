@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +39,56 @@ func TestRetrieve(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("retrieve(%q): no passage of the first three holds %q", tt.question, tt.want)
+		}
+	}
+}
+
+// TestRetrieveInTwoStages lets a query score at most a quarter of the
+// bundled passages, so that retrieval goes in two stages (the rarest
+// clauses find a pool, the whole query ranks it), as in a large corpus: the passages carrying the question's rare
+// concepts still come first, and the pool is in the order the whole
+// query gives those passages in one stage.
+func TestRetrieveInTwoStages(t *testing.T) {
+	b := bundledBase(t)
+	ctx := context.Background()
+	for _, tt := range []struct{ question, want string }{
+		{"Where were the suspects detained?", "Bryansk"},
+		{"Which news agency published the claim?", "Amaq"},
+		{"How many people were hospitalized according to the Health Ministry?", "hospital"},
+	} {
+		q := b.analyse(b.normalise(tt.question))
+		one, err := b.retrieveScoring(ctx, q, math.MaxInt, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		two, err := b.retrieveScoring(ctx, q, 0, len(b.passages)/4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(two) == 0 || slices.Equal(one, two) {
+			t.Fatalf("retrieve(%q) in two stages: %d passages, the same as one stage: the first stage left nothing out", tt.question, len(two))
+		}
+		found := false
+		for _, h := range two[:min(3, len(two))] {
+			found = found || strings.Contains(b.passages[h].text, tt.want)
+		}
+		if !found {
+			t.Errorf("retrieve(%q) in two stages: no passage of the first three holds %q", tt.question, tt.want)
+		}
+		rank := map[int]int{}
+		for i, h := range one {
+			rank[h] = i
+		}
+		last := -1
+		for _, h := range two {
+			r, ok := rank[h]
+			if !ok {
+				continue
+			}
+			if r < last {
+				t.Errorf("retrieve(%q) in two stages: passage %d after one that one stage ranks below it", tt.question, h)
+			}
+			last = r
 		}
 	}
 }

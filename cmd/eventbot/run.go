@@ -51,7 +51,13 @@ func run(ctx context.Context, args []string, env lookupFunc, hangup <-chan os.Si
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
-	kb, err := openKnowledge(ctx, logger, cfg.corpusDir, cfg.indexDir)
+	// The terminal chat draws a progress bar for the builds and reloads
+	// that take over two seconds; elsewhere the log reports them.
+	var progress func(done, total int)
+	if cmd == "" && cfg.token == "" {
+		progress = bot.NewProgressBar(stderr).Report
+	}
+	kb, err := openKnowledge(ctx, logger, cfg.corpusDir, cfg.indexDir, progress)
 	if err != nil {
 		return err
 	}
@@ -126,16 +132,17 @@ const usage = `usage:
 `
 
 // openKnowledge loads the corpus from dir (the bundled one when dir is
-// empty) and indexes it, in indexDir if set (otherwise in memory). Bad
-// article files are logged and left out; a corpus with no good article
-// is an error.
-func openKnowledge(ctx context.Context, logger *slog.Logger, dir, indexDir string) (*knowledge.Live, error) {
+// empty) and indexes it, in indexDir if set (otherwise in memory), and
+// reports the progress of that build and of every reload to progress,
+// if not nil. Bad article files are logged and left out; a corpus with
+// no good article is an error.
+func openKnowledge(ctx context.Context, logger *slog.Logger, dir, indexDir string, progress func(done, total int)) (*knowledge.Live, error) {
 	var store corpus.Store = corpus.Fixed{FS: corpus.Bundled()}
 	name := "bundled corpus"
 	if dir != "" {
 		store, name = corpus.Dir(dir), dir
 	}
-	kb, err := knowledge.Open(ctx, logger.With("corpus", name), store, knowledge.LiveOptions{IndexDir: indexDir})
+	kb, err := knowledge.Open(ctx, logger.With("corpus", name), store, knowledge.LiveOptions{IndexDir: indexDir, Progress: progress})
 	if err != nil {
 		return nil, fmt.Errorf("open corpus %s: %w", name, err)
 	}

@@ -74,13 +74,17 @@ func Latin(word string) string {
 	return sb.String()
 }
 
+// soundAlike spells the letters that sound alike as one, for Key: made
+// once, as building a Replacer costs far more than using it.
+var soundAlike = strings.NewReplacer("kh", "k", "ck", "k", "ph", "f", "c", "k", "q", "k", "x", "ks", "j", "dzh", "z", "s")
+
 // Key is the consonant skeleton of a lower-case Latin word, by which a
 // transliterated name meets its English spelling: letters that sound
 // alike are one letter, vowels and the half-vowels w, y and h are dropped,
 // doubled letters are one ("edrienn" and "adrienne" are both "drn",
 // "uotson" and "watson" "tsn", "makron" and "macron" "mkrn").
 func Key(word string) string {
-	word = strings.NewReplacer("kh", "k", "ck", "k", "ph", "f", "c", "k", "q", "k", "x", "ks", "j", "dzh", "z", "s").Replace(word)
+	word = soundAlike.Replace(word)
 	var sb strings.Builder
 	var last rune
 	for _, r := range word {
