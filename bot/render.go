@@ -395,6 +395,7 @@ func PlainText(a knowledge.Answer) string {
 // The answer's text is not repeated there: the lead says the answer and
 // the quotations hold the sentences it comes from.
 func answerDoc(p *phrases, a knowledge.Answer) doc {
+	a = validText(a)
 	var d doc
 	lead := strings.TrimSpace(a.Lead)
 	switch answer := strings.TrimSpace(a.Text); {
@@ -452,6 +453,20 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 		d = append(d, block{spans: line, tight: true, cut: 3})
 	}
 	return d
+}
+
+// validText returns a with its texts valid UTF-8, as Telegram requires
+// and pages split: each invalid byte sequence becomes U+FFFD.
+func validText(a knowledge.Answer) knowledge.Answer {
+	fix := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	a.Text, a.Lead = fix(a.Text), fix(a.Lead)
+	cites := make([]knowledge.Citation, len(a.Citations))
+	for i, c := range a.Citations {
+		c.Doc, c.Title, c.Publisher, c.Passage, c.Mark = fix(c.Doc), fix(c.Title), fix(c.Publisher), fix(c.Passage), fix(c.Mark)
+		cites[i] = c
+	}
+	a.Citations = cites
+	return a
 }
 
 // marked returns passage as spans with the first occurrence of mark in
