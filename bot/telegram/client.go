@@ -250,7 +250,7 @@ func IsDecodeError(err error) bool {
 	return errors.As(err, &syntax) || errors.As(err, &typeErr)
 }
 
-// sleep waits for d or until ctx ends.
+// Sleep waits for d or until ctx ends.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
