@@ -291,9 +291,6 @@ func (d *Delivery) Wait(ctx context.Context) (tgbotapi.Message, error) {
 	return m, d.err
 }
 
-// done returns a channel closed once d's messages are sent or failed.
-func (d *Delivery) Done() <-chan struct{} { return d.finished }
-
 // NewOutbox returns an Outbox sending through tg at limits, which must
 // have their defaults applied. start starts it.
 func NewOutbox(logger *slog.Logger, tg Poster, l Ledger, clk Clock, limits Limits) *Outbox {
@@ -669,13 +666,6 @@ func (o *Outbox) sweepLocked(now time.Time) {
 		}
 	}
 	o.nextSweep = now.Add(outboxSweep)
-}
-
-// len returns how many chats the Outbox keeps state for.
-func (o *Outbox) len() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return len(o.chats)
 }
 
 // delay returns how long from now until lim has a token.

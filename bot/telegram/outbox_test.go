@@ -347,3 +347,13 @@ func BenchmarkOutbox(b *testing.B) {
 		})
 	}
 }
+
+// Done returns a channel closed once d's messages are sent or failed.
+func (d *Delivery) Done() <-chan struct{} { return d.finished }
+
+// len returns how many chats the Outbox keeps state for.
+func (o *Outbox) len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.chats)
+}

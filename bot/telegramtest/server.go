@@ -320,13 +320,6 @@ func (s *Server) Me() tgbotapi.User {
 	return s.me
 }
 
-// SetMe sets the bot user getMe reports.
-func (s *Server) SetMe(u tgbotapi.User) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.me = u
-}
-
 // AddFile stores data so that getFile(fileID) reports filePath and the
 // file can be downloaded from FileURL(filePath). A document with fileID
 // pushed afterwards (WithDocument) carries the file's size, as on
