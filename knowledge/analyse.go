@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"unicode"
@@ -101,8 +102,8 @@ func words(text string) []string {
 }
 
 // analyse works out what question asks and how the articles may say it.
-func (b *Base) analyse(m message) question {
-	q := b.analyseText(m.question)
+func (b *Base) analyse(ctx context.Context, m message) question {
+	q := b.analyseText(ctx, m.question)
 	q.conflicting = m.conflicting
 	if m.context != "" {
 		// The other sentences of a message say what it is about, not
@@ -111,25 +112,33 @@ func (b *Base) analyse(m message) question {
 		for _, c := range q.concepts {
 			seen[strings.Join(c.alts[0], " ")] = true
 		}
-		for _, c := range b.analyseText(m.context).concepts {
+		for _, c := range b.analyseText(ctx, m.context).concepts {
 			if !c.unseen && c.origin == plainToken && !seen[strings.Join(c.alts[0], " ")] {
 				q.context = append(q.context, c)
+			}
+		}
+		if m.refers {
+			// A pronoun of the question stands for what the context
+			// names: its concepts are the question's, less surely.
+			for _, c := range q.context {
+				c.weight *= contextShare
+				q.concepts = append(q.concepts, c)
 			}
 		}
 	}
 	return q
 }
 
-func (b *Base) analyseText(text string) question {
+func (b *Base) analyseText(ctx context.Context, text string) question {
 	q := question{text: text, language: "en"}
 	if cyrillic.MatchString(text) && b.enabled(Translation) {
 		q.language = b.slavic(text)
-		b.analyseForeign(&q)
+		b.analyseForeign(ctx, &q)
 	} else {
 		if cyrillic.MatchString(text) {
 			q.language = "ru"
 		}
-		b.analyseEnglish(&q)
+		b.analyseEnglish(ctx, &q)
 	}
 	return q
 }
@@ -175,7 +184,7 @@ const (
 	unknownWord            // a lower-case word the articles and lexicon lack
 )
 
-func (b *Base) analyseEnglish(q *question) {
+func (b *Base) analyseEnglish(ctx context.Context, q *question) {
 	ws := words(q.text)
 	q.kind = b.questionKind(ws)
 	q.counting = b.counting(ws)
@@ -204,7 +213,7 @@ func (b *Base) analyseEnglish(q *question) {
 			phrase = append(phrase, token{t, kind, strings.ToLower(w)})
 		}
 	}
-	b.addConcepts(q, phrase)
+	b.addConcepts(ctx, q, phrase)
 }
 
 // focusTerm returns the term of the noun after "what" or "which", if any:
@@ -307,7 +316,7 @@ func (b *Base) questionKind(ws []string) qtype {
 // addConcepts turns the question's terms into concepts: lexicon phrases
 // first (longest match), then single terms, spell-corrected when the
 // articles don't have them.
-func (b *Base) addConcepts(q *question, phrase []token) {
+func (b *Base) addConcepts(ctx context.Context, q *question, phrase []token) {
 	used := make([]bool, len(phrase))
 	if b.enabled(Synonyms) {
 		for n := 4; n >= 1; n-- {
@@ -341,7 +350,7 @@ func (b *Base) addConcepts(q *question, phrase []token) {
 		c := b.newConcept([][]string{{t.term}})
 		c.origin, c.word = t.kind, t.word
 		if t.word != "" {
-			if c.soft = b.related(t.word, []string{t.term}); len(c.soft) > 0 && c.unseen {
+			if c.soft = b.related(ctx, t.word, []string{t.term}); len(c.soft) > 0 && c.unseen {
 				// The articles never use the word but do use one WordNet
 				// gives for it: it weighs as that one does.
 				c.weight, c.unseen, c.origin = b.newConcept(c.soft).weight, false, plainToken
@@ -534,7 +543,7 @@ func (b *Base) terms(text string) []string {
 // through the lexicon, and by transliterating names it does not list.
 // The two languages share many words, so each word is looked up in the
 // question's language first and then in the other.
-func (b *Base) analyseForeign(q *question) {
+func (b *Base) analyseForeign(ctx context.Context, q *question) {
 	lxs := []*foreignLexicon{b.lexicon.foreign[q.language], b.lexicon.foreign[otherSlavic[q.language]]}
 	var english []string // the question's words in English, up to its subject
 	var phrase []token
@@ -631,7 +640,7 @@ func (b *Base) analyseForeign(q *question) {
 		q.kind = b.questionKind(english)
 		q.counting = b.counting(english)
 	}
-	b.addConcepts(q, append(phrase, unknown...))
+	b.addConcepts(ctx, q, append(phrase, unknown...))
 }
 
 var otherSlavic = map[string]string{"ru": "uk", "uk": "ru"}

@@ -34,7 +34,7 @@ func TestQuestionKind(t *testing.T) {
 		{"Сколько человек погибло?", qHowMany},
 		{"Чи заперечила Україна свою причетність?", qYesNo},
 	} {
-		if got := b.analyseText(tt.q).kind; got != tt.want {
+		if got := b.analyseText(context.Background(), tt.q).kind; got != tt.want {
 			t.Errorf("analyse(%q).kind = %d, want %d", tt.q, got, tt.want)
 		}
 	}
@@ -59,7 +59,7 @@ func TestConcepts(t *testing.T) {
 		// "died" stems to "di": still the group of the dead.
 		{"How many people died?", "", []string{"kill", "peopl"}},
 	} {
-		q := b.analyseText(tt.q)
+		q := b.analyseText(context.Background(), tt.q)
 		var got []string
 		for _, c := range q.concepts {
 			got = append(got, strings.Join(c.alts[0], " "))
@@ -209,7 +209,7 @@ func TestSlavicWords(t *testing.T) {
 		{"Що за інтерв'ю з Міллером?", "miller"},   // stem, then key
 		{"Что случилось в аэропортах?", "airport"}, // dictionary, inflected
 	} {
-		q := b.analyseText(tt.q)
+		q := b.analyseText(context.Background(), tt.q)
 		var got []string
 		for _, c := range q.concepts {
 			got = append(got, strings.Join(c.alts[0], " "))

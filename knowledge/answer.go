@@ -85,7 +85,7 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 // the question names no concept.
 func (b *Base) rank(ctx context.Context, text string) (question, []candidate, error) {
 	msg := b.normalise(truncateRunes(strings.TrimSpace(text), maxQuestionLen))
-	q := b.analyse(msg)
+	q := b.analyse(ctx, msg)
 	if len(q.concepts) == 0 {
 		return q, nil, nil
 	}

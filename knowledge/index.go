@@ -90,6 +90,7 @@ func (b *Base) analysePassages(hits []int) {
 		p.analysed.Do(func() {
 			p.terms = map[string][]int{}
 			p.info = make([]sentenceInfo, len(p.sentences))
+			var rows []int
 			for si := range p.sentences {
 				info := b.sentenceInfo(p.sentence(si))
 				for t, offs := range info.terms {
@@ -100,8 +101,11 @@ func (b *Base) analysePassages(hits []int) {
 						info.rows = append(info.rows, r)
 					}
 				}
+				info.centroid = b.space.centroid(info.rows)
+				rows = append(rows, info.rows...)
 				p.info[si] = info
 			}
+			p.centroid = b.space.centroid(rows)
 		})
 	}
 }

@@ -132,7 +132,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}, conflict: map[string]bool{}}
+	lx.chat = &chatLexicon{drop: map[string]bool{}, expand: map[string][]string{}, question: map[string]bool{}, conflict: map[string]bool{}, refers: map[string]bool{}}
 	err = eachLine(fsys, "lexicon/chat.txt", func(section, line string) error {
 		line = strings.ToLower(line)
 		var phrase string
@@ -153,6 +153,10 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		case "asks":
 			for _, w := range strings.Fields(line) {
 				lx.chat.question[w] = true
+			}
+		case "refers":
+			for _, w := range strings.Fields(line) {
+				lx.chat.refers[w] = true
 			}
 		default:
 			return fmt.Errorf("unknown section [%s]", section)

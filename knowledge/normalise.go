@@ -17,6 +17,10 @@ type message struct {
 	// conflicting is set when the message says the reports differ or
 	// changed ("the articles dont agree").
 	conflicting bool
+	// refers is set when the question points back at its context with a
+	// pronoun ("What was used to fight it?"): the context then says what
+	// it asks about.
+	refers bool
 }
 
 var (
@@ -49,7 +53,7 @@ func (b *Base) normalise(text string) message {
 		return message{}
 	}
 	ask := askingSentence(parts, b.lexicon.chat)
-	m := message{question: parts[ask]}
+	m := message{question: parts[ask], refers: len(parts) > 1 && b.lexicon.chat.refersBack(parts[ask])}
 	for _, p := range parts {
 		m.conflicting = m.conflicting || b.lexicon.chat.conflicting(p)
 	}
@@ -145,6 +149,7 @@ type chatLexicon struct {
 	longest  int                 // words in the longest phrase
 	question map[string]bool     // words that open a question, any language
 	conflict map[string]bool     // phrases that say reports differ
+	refers   map[string]bool     // pronouns that point back
 }
 
 // conflicting reports whether a sentence says that reports differ.
@@ -161,6 +166,17 @@ func (c *chatLexicon) conflicting(s string) bool {
 }
 
 func (c *chatLexicon) asks(w string) bool { return c.question[w] }
+
+// refersBack reports whether a sentence holds a pronoun that points back
+// at what came before it.
+func (c *chatLexicon) refersBack(s string) bool {
+	for _, w := range words(strings.ToLower(s)) {
+		if c.refers[w] {
+			return true
+		}
+	}
+	return false
+}
 
 // clean writes out the abbreviations of a sentence and drops its filler,
 // matching the longest phrase first. The sentence's own punctuation,

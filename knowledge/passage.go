@@ -21,6 +21,7 @@ type passage struct {
 	analysed *sync.Once
 	info     []sentenceInfo   // per sentence, for ranking
 	terms    map[string][]int // the passage's terms (offsets are per sentence)
+	centroid []float32        // where its words sit in meaning (space.centroid)
 }
 
 type span struct{ start, end int }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
@@ -75,7 +76,9 @@ func (b *Base) retrieveScoring(ctx context.Context, q question, above, most int)
 			return nil, fmt.Errorf("search %q: bad hit id %q", q.text, h.ID)
 		}
 		out = append(out, i)
-		score[i] = h.Score
+		// Rounded: the index sums a passage's clauses in no fixed
+		// order, and the last bits of equal scores differ.
+		score[i] = math.Round(h.Score*1e9) / 1e9
 	}
 	// Equal scores in the order of the passages, whatever order the
 	// index's segments give them in: answers, and the fitted model, do
@@ -165,6 +168,19 @@ func (b *Base) search(ctx context.Context, q question, qry query.Query, size int
 		return nil, fmt.Errorf("search %q: %w", q.text, err)
 	}
 	return res, nil
+}
+
+// together reports whether some passage holds every one of terms. An
+// error of the index counts as no.
+func (b *Base) together(ctx context.Context, terms []string) bool {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(fieldText)
+		qs[i] = tq
+	}
+	res, err := b.index.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(qs...), 0, 0, false))
+	return err == nil && res.Total > 0
 }
 
 // appendConcept adds a clause for each alternative of c, and the words

@@ -22,7 +22,7 @@ func TestRetrieve(t *testing.T) {
 		{"who wrote the piece saying us intelligence knew", "Tyler Durden"}, // the byline
 		{"and the of", ""}, // no concept at all
 	} {
-		q := b.analyse(b.normalise(tt.question))
+		q := b.analyse(context.Background(), b.normalise(tt.question))
 		hits, err := b.retrieve(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +56,7 @@ func TestRetrieveInTwoStages(t *testing.T) {
 		{"Which news agency published the claim?", "Amaq"},
 		{"How many people were hospitalized according to the Health Ministry?", "hospital"},
 	} {
-		q := b.analyse(b.normalise(tt.question))
+		q := b.analyse(context.Background(), b.normalise(tt.question))
 		one, err := b.retrieveScoring(ctx, q, math.MaxInt, 0)
 		if err != nil {
 			t.Fatal(err)

@@ -67,6 +67,8 @@ type sentenceInfo struct {
 	speech  bool     // reported speech: "said that", "told"
 	words   []string // its words, lower case, once each
 	rows    []int    // the rows of its words in the articles' vector space
+	// centroid is where its words sit in meaning (space.centroid).
+	centroid []float32
 }
 
 type numberAt struct {
@@ -179,6 +181,7 @@ type candidate struct {
 	// Shares of the question's weight carried by known concepts, through
 	// WordNet, through vectors; and whether it holds the kind's answer.
 	known, wordnet, vectors, held float64
+	similarity                    float64 // its cosine with the question in meaning
 	number                        *numberAt
 	counts                        int // the concept number counts, for a how-many question
 }
@@ -209,7 +212,9 @@ func (b *Base) score(q question, hits []int) []candidate {
 	}
 	var out []candidate
 	vecs := map[string][]float32{}
+	meaning := b.questionCentroid(q, vecs)
 	b.analysePassages(hits)
+	plain, avgLen := plainTerms(q), b.averageLength(hits)
 	for rank, pi := range hits {
 		p := &b.passages[pi]
 		for si := range p.sentences {
@@ -262,6 +267,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				held = 1
 			}
 			cand.known, cand.wordnet, cand.vectors, cand.held = safeDiv(known, knownTotal), safeDiv(soft, total), safeDiv(near, total), held
+			cand.similarity = similarity(meaning, info.centroid)
 			cand.features = []float64{
 				cand.coverage,
 				cand.known,
@@ -280,6 +286,10 @@ func (b *Base) score(q question, hits []int) []candidate {
 				boolValue(si == 0),
 				safeDiv(float64(len(units)), float64(len(q.concepts))),
 				novelty(info, questionTerms),
+				cand.similarity,
+				similarity(meaning, p.centroid),
+				b.bm25(plain, info, avgLen),
+				b.alignment(q, vecs, info.rows),
 			}
 			if b.enabled(AnswerTypes) {
 				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
@@ -287,7 +297,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 			} else {
 				cand.features = append(cand.features, make([]float64, len(candidateFeatures)-len(cand.features))...)
 			}
-			cand.score = b.model.Candidate.Logit(cand.features)
+			cand.score = b.model.CandidateLogit(cand.features)
 			out = append(out, cand)
 		}
 	}
@@ -298,23 +308,27 @@ func (b *Base) score(q question, hits []int) []candidate {
 // candidateFeatures names the features of a candidate sentence, in the
 // order score gives them to the fitted model.
 var candidateFeatures = []string{
-	"coverage",       // share of the question's weight the sentence (or, less, its passage) carries
-	"known_coverage", // the same, of the concepts the articles or the lexicon know
-	"own_coverage",   // share carried by the sentence itself
-	"kind_evidence",  // evidence of the kind of answer asked for
-	"kind_held",      // holds an answer of the kind a kind demands
-	"instance",       // names a thing of the kind asked for
-	"passage_rank",   // 1/(rank of its passage in retrieval)
-	"length",         // hundreds of characters
-	"prior",          // the retrieval order: coverage plus kind evidence
-	"context",        // share of the message's other sentences' weight carried
-	"wordnet",        // share carried only by words WordNet gives for the question's
-	"vectors",        // share of the concepts it lacks, times the similarity of its nearest word
-	"interrogative",  // the sentence is itself a question (a heading: "What did Putin say?")
-	"proximity",      // how close together the question's concepts are in it
-	"first",          // the first sentence of its passage
-	"concept_share",  // share of the question's concepts it carries, unweighted
-	"novelty",        // share of its terms the question lacks: what it adds
+	"coverage",        // share of the question's weight the sentence (or, less, its passage) carries
+	"known_coverage",  // the same, of the concepts the articles or the lexicon know
+	"own_coverage",    // share carried by the sentence itself
+	"kind_evidence",   // evidence of the kind of answer asked for
+	"kind_held",       // holds an answer of the kind a kind demands
+	"instance",        // names a thing of the kind asked for
+	"passage_rank",    // 1/(rank of its passage in retrieval)
+	"length",          // hundreds of characters
+	"prior",           // the retrieval order: coverage plus kind evidence
+	"context",         // share of the message's other sentences' weight carried
+	"wordnet",         // share carried only by words WordNet gives for the question's
+	"vectors",         // share of the concepts it lacks, times the similarity of its nearest word
+	"interrogative",   // the sentence is itself a question (a heading: "What did Putin say?")
+	"proximity",       // how close together the question's concepts are in it
+	"first",           // the first sentence of its passage
+	"concept_share",   // share of the question's concepts it carries, unweighted
+	"novelty",         // share of its terms the question lacks: what it adds
+	"similarity",      // cosine of the question's and the sentence's centroids in meaning
+	"passage_meaning", // the same, of its passage
+	"bm25",            // Okapi BM25 of the sentence for the question's own terms, over the most it can be
+	"alignment",       // mean over the question's concepts of the cosine of the sentence word nearest each
 	// Evidence of each kind of answer, where the question asks for it.
 	"counted_number", // how many: a number next to what is counted
 	"number",         // how many: any number
@@ -445,6 +459,121 @@ func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit)
 	return false
 }
 
+// questionCentroid is where the question's concepts sit in meaning: the
+// unit vector of their weighted sum, the message's other sentences
+// counting less. A concept without a word of its own (asked in Russian)
+// stands for the commonest article word of its first term. Nil when none
+// has a vector.
+func (b *Base) questionCentroid(q question, vecs map[string][]float32) []float32 {
+	if !b.enabled(Vectors) {
+		return nil
+	}
+	var sum []float32
+	add := func(c concept, share float64) {
+		v := b.wordVector(vecs, c.word)
+		if v == nil && len(c.alts) > 0 && len(c.alts[0]) == 1 {
+			if r, ok := b.space.byTerm[c.alts[0][0]]; ok {
+				v = b.space.rows[r]
+			}
+		}
+		if v == nil {
+			return
+		}
+		if sum == nil {
+			sum = make([]float32, len(v))
+		}
+		for i, x := range v {
+			sum[i] += float32(share*c.weight) * x
+		}
+	}
+	for _, c := range q.concepts {
+		add(c, 1)
+	}
+	for _, c := range q.context {
+		add(c, contextShare)
+	}
+	return unitVector(sum)
+}
+
+// Okapi BM25's textbook constants: how soon a term's repeats stop
+// counting, and how much a sentence's length does.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// plainTerms are the question's own terms, each concept's first
+// alternative once: what plain retrieval would search for.
+func plainTerms(q question) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range q.concepts {
+		if len(c.alts) == 0 {
+			continue
+		}
+		for _, t := range c.alts[0] {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// averageLength is the mean number of terms of the retrieved passages'
+// sentences.
+func (b *Base) averageLength(hits []int) float64 {
+	var terms, n float64
+	for _, pi := range hits {
+		for i := range b.passages[pi].info {
+			terms += float64(len(b.passages[pi].info[i].terms))
+			n++
+		}
+	}
+	return safeDiv(terms, n)
+}
+
+// bm25 is the Okapi BM25 score of a sentence for terms, over the score
+// of a sentence holding each of them as often as can count: a plain
+// retrieval score, beside the concept coverage.
+func (b *Base) bm25(terms []string, info *sentenceInfo, avgLen float64) float64 {
+	var score, most float64
+	norm := bm25K1 * (1 - bm25B + bm25B*safeDiv(float64(len(info.terms)), avgLen))
+	for _, t := range terms {
+		idf := b.stats.idf(t)
+		most += idf * (bm25K1 + 1)
+		if tf := float64(len(info.terms[t])); tf > 0 {
+			score += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	return safeDiv(score, most)
+}
+
+// alignment is the weighted mean, over the question's concepts of one
+// word, of the cosine of the sentence word nearest in meaning to it (1
+// when the sentence has the word): how much of the question the sentence
+// speaks of, in other words too.
+func (b *Base) alignment(q question, vecs map[string][]float32, rows []int) float64 {
+	var sum, total float64
+	for _, c := range q.concepts {
+		if c.word == "" {
+			continue
+		}
+		total += c.weight
+		sum += c.weight * float64(max(b.nearest(vecs, c.word, rows), 0))
+	}
+	return safeDiv(sum, total)
+}
+
+// similarity is the cosine of two unit vectors, 0 when either is missing.
+func similarity(a, b []float32) float64 {
+	if a == nil || b == nil {
+		return 0
+	}
+	return float64(dot(a, b))
+}
+
 // nearest is the similarity of the sentence word nearest in meaning to
 // word.
 func (b *Base) nearest(vecs map[string][]float32, word string, rows []int) float32 {
@@ -501,6 +630,8 @@ var answerFeatureNames = []string{
 	"unseen_weight",   // share of the question's weight the articles never state
 	"concepts",        // 1/number of concepts
 	"foreign",         // asked in Russian or Ukrainian
+	"topicality",      // cosine of the question's centroid in meaning and the event's articles'
+	"top_similarity",  // the best candidate's cosine with the question in meaning
 }
 
 // answerFeatures are what the decision to answer rests on: how good the
@@ -533,6 +664,7 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	return []float64{
 		top.score, margin, top.coverage, top.known, top.held,
 		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
+		similarity(b.questionCentroid(q, map[string][]float32{}), b.space.all), top.similarity,
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 // was asked is found.
 func TestScoreFeatures(t *testing.T) {
 	b := bundledBase(t)
-	q := b.analyse(b.normalise("How many people were killed?"))
+	q := b.analyse(context.Background(), b.normalise("How many people were killed?"))
 	hits, err := b.retrieve(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func TestScoreUsesModel(t *testing.T) {
 	contrary := bundledBaseWith(t, Options{Model: &model.Model{Candidate: model.Logistic{
 		Features: names, Mean: make([]float64, len(names)), Scale: one, Weights: w,
 	}}})
-	q := fitted.analyse(fitted.normalise("Where were the suspects detained?"))
+	q := fitted.analyse(context.Background(), fitted.normalise("Where were the suspects detained?"))
 	hits, err := fitted.retrieve(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -63,9 +64,11 @@ func (b *Base) english(word string) bool {
 // related returns the term sequences, as the articles have them, of the
 // words WordNet gives as the same lemma, a synonym or a derivation of word
 // in a central sense ("died" → "death", "caught" → "arrested"), other than
-// the word's own terms. WordNet's answers are remembered, up to
+// the word's own terms. A phrase counts only when some passage holds all
+// its words ("city manager" for "mayor" is not "city" in one article and
+// "manager" in another). WordNet's answers are remembered, up to
 // maxRemembered words: a lookup costs a fraction of a millisecond.
-func (b *Base) related(word string, own []string) [][]string {
+func (b *Base) related(ctx context.Context, word string, own []string) [][]string {
 	if !b.enabled(WordNet) {
 		return nil
 	}
@@ -90,7 +93,7 @@ func (b *Base) related(word string, own []string) [][]string {
 		if len(ts) == 0 || seen[key] {
 			continue
 		}
-		if _, ok := b.seqWeight(ts); !ok {
+		if _, ok := b.seqWeight(ts); !ok || len(ts) > 1 && !b.together(ctx, ts) {
 			continue // the articles never use it
 		}
 		seen[key] = true
@@ -132,12 +135,22 @@ type space struct {
 	index map[string]int // word → row
 	words []string
 	rows  [][]float32
+	// weight is each row's idf, for the centroid of a sentence: rare
+	// words say more of what it is about than common ones.
+	weight []float32
+	// all is where the event's articles sit in meaning: the centroid of
+	// their words, each as often as they use it.
+	all []float32
+	// byTerm is the row of the commonest article word of each term, for
+	// a question's concept known only by its terms (a Russian word's
+	// English alternatives).
+	byTerm map[string]int
 }
 
 // articleSpace builds the space of the event's articles' words (as
 // spelling counts them) that have vectors, in a fixed order.
 func (b *Base) articleSpace() space {
-	sp := space{index: map[string]int{}}
+	sp := space{index: map[string]int{}, byTerm: map[string]int{}}
 	var ws []string
 	for w := range b.spelling {
 		if b.vectors.Has(w) {
@@ -149,8 +162,42 @@ func (b *Base) articleSpace() space {
 		sp.index[w] = len(sp.words)
 		sp.words = append(sp.words, w)
 		sp.rows = append(sp.rows, unitVector(b.vectors.Vector(w)))
+		var idf float64
+		if ts := b.terms(w); len(ts) == 1 {
+			idf = b.stats.idf(ts[0])
+			if r, ok := sp.byTerm[ts[0]]; !ok || b.spelling[w] > b.spelling[sp.words[r]] {
+				sp.byTerm[ts[0]] = len(sp.words) - 1
+			}
+		}
+		sp.weight = append(sp.weight, float32(idf))
+	}
+	if len(sp.rows) > 0 {
+		sum := make([]float32, len(sp.rows[0]))
+		for r, w := range sp.words {
+			k := sp.weight[r] * float32(b.spelling[w])
+			for i, x := range sp.rows[r] {
+				sum[i] += k * x
+			}
+		}
+		sp.all = unitVector(sum)
 	}
 	return sp
+}
+
+// centroid is the unit vector of the idf-weighted sum of rows: where in
+// meaning a sentence's words sit together. Nil when none has a vector.
+func (sp *space) centroid(rows []int) []float32 {
+	if len(rows) == 0 {
+		return nil
+	}
+	sum := make([]float32, len(sp.rows[rows[0]]))
+	for _, r := range rows {
+		w := sp.weight[r]
+		for i, x := range sp.rows[r] {
+			sum[i] += w * x
+		}
+	}
+	return unitVector(sum)
 }
 
 // unitVector scales v to length 1 (nil stays nil).

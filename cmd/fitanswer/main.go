@@ -50,7 +50,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	folds := fl.Int("folds", 5, "folds of the cross-validation (0: none)")
 	disable := fl.String("disable", "", "techniques to switch off, comma-separated ("+strings.Join(techniqueNames(), ", ")+"), for ablation")
 	drop := fl.String("drop", "", "features to leave out of both models, comma-separated, for ablation")
-	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl", "labelled question sets, comma-separated globs")
+	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl", "labelled question sets, comma-separated globs")
+	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
+	depth := fl.Int("depth", 4, "levels of each tree")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{docs: docs, drop: map[string]bool{}}
+	f := fitter{docs: docs, drop: map[string]bool{}, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
 	for _, name := range strings.Split(*disable, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -164,6 +166,9 @@ type fitter struct {
 	docs    []corpus.Document
 	disable knowledge.Techniques
 	drop    map[string]bool // features left out
+	boost   model.BoostOptions
+	// traced remembers the labelled candidates of each question by id.
+	traced map[string][]model.Example
 }
 
 func (f *fitter) base(ctx context.Context, m *model.Model) (*knowledge.Base, error) {
@@ -196,25 +201,70 @@ func techniqueNames() []string {
 // l2 is the penalty on the weights of both models.
 const l2 = 1e-3
 
+// innerFolds is how many parts fit splits its questions into, so that
+// the decision to answer learns from rankings of questions the ranker was
+// not fitted on: a ranker is surer of the questions it has seen, and the
+// decision must be made on questions it has not.
+const innerFolds = 3
+
 // fit fits the candidate model on the candidates of the answerable
 // questions (which give an answer that is right and supported?), then
-// the decision to answer on every question's best candidate under it
-// (an answerable question answered right, against an unanswerable one),
-// and the threshold that makes the most right decisions.
+// the decision to answer on every question's best candidate under a
+// candidate model fitted without it (is the answer right?), and the
+// threshold that makes the most right decisions.
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
-	candNames, answerNames := knowledge.FeatureNames()
+	_, answerNames := knowledge.FeatureNames()
+	groups, err := f.groups(ctx, qs)
+	if err != nil {
+		return nil, err
+	}
+	var examples, decisive []model.Example
+	for k := 0; k < innerFolds; k++ {
+		var train, test []labelled
+		for _, q := range qs {
+			if fold(q.ID+"#inner", innerFolds) == k {
+				test = append(test, q)
+			} else {
+				train = append(train, q)
+			}
+		}
+		e, d, err := f.decisions(ctx, f.ranker(train, groups), test)
+		if err != nil {
+			return nil, err
+		}
+		examples, decisive = append(examples, e...), append(decisive, d...)
+	}
+	m := f.ranker(qs, groups)
+	m.Answer = model.Fit(answerNames, examples, l2)
+	m.Threshold = bestThreshold(m.Answer, decisive)
+	return m, nil
+}
+
+// groups returns the scored candidates of each answerable question, by
+// id, labelled right when they give an answer that is right and
+// supported. A candidate's features do not depend on the model, so they
+// are worked out once.
+func (f *fitter) groups(ctx context.Context, qs []labelled) (map[string][]model.Example, error) {
+	candNames, _ := knowledge.FeatureNames()
 	b, err := f.base(ctx, &model.Model{})
 	if err != nil {
 		return nil, err
 	}
-	var groups [][]model.Example
+	defer b.Close()
+	if f.traced == nil {
+		f.traced = map[string][]model.Example{}
+	}
+	out := map[string][]model.Example{}
 	for _, q := range qs {
 		if !q.Answerable {
 			continue
 		}
+		if g, ok := f.traced[q.ID]; ok {
+			out[q.ID] = g
+			continue
+		}
 		t, err := b.Trace(ctx, q.Question.Question)
 		if err != nil {
-			b.Close()
 			return nil, err
 		}
 		var g []model.Example
@@ -222,35 +272,54 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 			hit := q.Hit(c.Text)
 			g = append(g, model.Example{X: f.without(candNames, c.Features), Y: hit != "" && evalset.Contains(c.Passage, hit)})
 		}
-		groups = append(groups, g)
+		f.traced[q.ID], out[q.ID] = g, g
 	}
-	b.Close()
-	m := &model.Model{Candidate: model.FitRanking(candNames, groups, l2)}
-	b, err = f.base(ctx, m)
+	return out, nil
+}
+
+// ranker fits the candidate model, a conditional logit boosted by trees,
+// on the candidates of the answerable questions of qs.
+func (f *fitter) ranker(qs []labelled, groups map[string][]model.Example) *model.Model {
+	candNames, _ := knowledge.FeatureNames()
+	var gs [][]model.Example
+	for _, q := range qs {
+		if g, ok := groups[q.ID]; ok {
+			gs = append(gs, g)
+		}
+	}
+	m := &model.Model{Candidate: model.FitRanking(candNames, gs, l2)}
+	m.Boost = model.FitBoost(gs, m.Candidate.Logit, f.boost)
+	return m
+}
+
+// decisions are the examples for the decision to answer of qs under the
+// candidate model m: whether the best candidate's answer is right. A
+// wrong answer to an answerable question is better refused, so the model
+// learns from it; but it scores as a refusal does, so it is not among
+// the decisive examples that set the threshold.
+func (f *fitter) decisions(ctx context.Context, m *model.Model, qs []labelled) (examples, decisive []model.Example, err error) {
+	_, answerNames := knowledge.FeatureNames()
+	b, err := f.base(ctx, m)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer b.Close()
-	var examples []model.Example
 	for _, q := range qs {
 		t, err := b.Trace(ctx, q.Question.Question)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if t.AnswerFeatures == nil {
 			continue // nothing found to answer with
 		}
 		_, ok := q.Grade(true, t.Answer.Text, passages(t.Answer))
-		if q.Answerable && !ok {
-			// A wrong answer scores as a refusal does: nothing to
-			// learn about when to refuse.
-			continue
+		e := model.Example{X: f.without(answerNames, t.AnswerFeatures), Y: q.Answerable && ok}
+		examples = append(examples, e)
+		if ok || !q.Answerable {
+			decisive = append(decisive, e)
 		}
-		examples = append(examples, model.Example{X: f.without(answerNames, t.AnswerFeatures), Y: q.Answerable})
 	}
-	m.Answer = model.Fit(answerNames, examples, l2)
-	m.Threshold = bestThreshold(m.Answer, examples)
-	return m, nil
+	return examples, decisive, nil
 }
 
 // bestThreshold is the probability above which answering makes the most
@@ -297,7 +366,9 @@ func passages(a knowledge.Answer) []string {
 }
 
 // evaluate answers qs with m and reports which are right and supported
-// (or rightly refused).
+// (or rightly refused), and under rankedKey(id) which answerable ones the
+// best candidate answers right, whether or not the engine abstains: the
+// ranking apart from the decision to answer.
 func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (map[string]bool, error) {
 	b, err := f.base(ctx, m)
 	if err != nil {
@@ -306,15 +377,25 @@ func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (m
 	defer b.Close()
 	out := map[string]bool{}
 	for _, q := range qs {
-		a, err := b.Answer(ctx, q.Question.Question)
+		t, err := b.Trace(ctx, q.Question.Question)
 		if err != nil {
 			return nil, err
 		}
-		_, sup := q.Grade(a.Found, a.Text, passages(a))
-		out[q.ID] = sup
+		a := t.Answer
+		if q.Answerable && len(t.Candidates) > 0 {
+			_, out[rankedKey(q.ID)] = q.Grade(true, a.Text, passages(a))
+		}
+		if t.Abstain {
+			a = knowledge.Answer{}
+		}
+		_, out[q.ID] = q.Grade(!t.Abstain, a.Text, passages(a))
 	}
 	return out, nil
 }
+
+// rankedKey is the key under which evaluate reports whether the best
+// candidate for a question answers it right.
+func rankedKey(id string) string { return id + "#ranked" }
 
 // report prints, by set and kind, the questions answered (right and
 // supported) or rightly refused, fitted and cross-validated.
@@ -322,7 +403,7 @@ func report(w io.Writer, qs []labelled, fitted, cv map[string]bool) {
 	type row struct{ n, fit, cv int }
 	rows := map[[2]string]*row{}
 	var keys [][2]string
-	add := func(k [2]string, q labelled) {
+	add := func(k [2]string, id string) {
 		r := rows[k]
 		if r == nil {
 			r = &row{}
@@ -330,20 +411,23 @@ func report(w io.Writer, qs []labelled, fitted, cv map[string]bool) {
 			keys = append(keys, k)
 		}
 		r.n++
-		if fitted[q.ID] {
+		if fitted[id] {
 			r.fit++
 		}
-		if cv[q.ID] {
+		if cv[id] {
 			r.cv++
 		}
 	}
 	for _, q := range qs {
-		add([2]string{q.set, q.Kind}, q)
+		add([2]string{q.set, q.Kind}, q.ID)
 		total := "answered"
 		if !q.Answerable {
 			total = "abstained"
 		}
-		add([2]string{q.set, "**" + total + "**"}, q)
+		add([2]string{q.set, "**" + total + "**"}, q.ID)
+		if q.Answerable {
+			add([2]string{q.set, "**ranked first**"}, rankedKey(q.ID))
+		}
 	}
 	sort.SliceStable(keys, func(i, j int) bool {
 		if keys[i][0] != keys[j][0] {

@@ -49,6 +49,15 @@ type Model struct {
 	// the engine abstains below Threshold.
 	Answer    Logistic `json:"answer"`
 	Threshold float64  `json:"threshold"`
+	// Boost corrects Candidate's scores with trees, where features
+	// matter together.
+	Boost Boost `json:"boost"`
+}
+
+// CandidateLogit is the log-odds that a candidate with features x
+// answers its question, against the other candidates for it.
+func (m *Model) CandidateLogit(x []float64) float64 {
+	return m.Candidate.Logit(x) + m.Boost.Score(x)
 }
 
 //go:embed weights.json
