@@ -83,6 +83,17 @@ func (m *Model) check() error {
 			return fmt.Errorf("%d features but %d means, %d scales, %d weights", n, len(l.Mean), len(l.Scale), len(l.Weights))
 		}
 	}
+	for i, t := range m.Boost.Trees {
+		if len(t.Nodes) == 0 {
+			return fmt.Errorf("tree %d has no nodes", i)
+		}
+		for j, n := range t.Nodes {
+			// Children come after their parent, so that a walk ends.
+			if n.Left != 0 && (n.Feature < 0 || n.Feature >= len(m.Candidate.Features) || n.Left <= j || n.Right <= j || n.Left >= len(t.Nodes) || n.Right >= len(t.Nodes)) {
+				return fmt.Errorf("tree %d node %d: splits on feature %d or leads outside the tree", i, j, n.Feature)
+			}
+		}
+	}
 	return nil
 }
 

@@ -77,3 +77,55 @@ func TestFittedAgrees(t *testing.T) {
 }
 
 func abs(x float64) float64 { return max(x, -x) }
+
+// TestFitBoost checks that the trees learn what one weight per feature
+// cannot: the right candidate of each group is the one whose two features
+// agree (both high or both low), which no linear ranker tells apart.
+func TestFitBoost(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	groups := func(n int) [][]Example {
+		var gs [][]Example
+		for range n {
+			var g []Example
+			right := r.IntN(6)
+			for i := range 6 {
+				a := r.Float64()
+				b := 1 - a // disagree: one high, one low
+				if i == right {
+					b = a
+				}
+				g = append(g, Example{X: []float64{a, b}, Y: i == right})
+			}
+			gs = append(gs, g)
+		}
+		return gs
+	}
+	train, test := groups(300), groups(100)
+	names := []string{"a", "b"}
+	lin := FitRanking(names, train, 1e-3)
+	m := Model{Candidate: lin}
+	m.Boost = FitBoost(train, lin.Logit, BoostOptions{Rounds: 100, Depth: 3, Rate: 0.1, Lambda: 1, MinHessian: 1})
+	first := func(score func([]float64) float64) int {
+		right := 0
+		for _, g := range test {
+			best := 0
+			for i := range g {
+				if score(g[i].X) > score(g[best].X) {
+					best = i
+				}
+			}
+			if g[best].Y {
+				right++
+			}
+		}
+		return right
+	}
+	linear, boosted := first(lin.Logit), first(m.CandidateLogit)
+	t.Logf("right first: linear %d, boosted %d of 100", linear, boosted)
+	if boosted < 80 || boosted < linear+30 {
+		t.Errorf("right first in %d of 100 groups boosted, %d linear; want at least 80 and 30 more", boosted, linear)
+	}
+	if len(m.Boost.Trees) != 100 {
+		t.Errorf("%d trees, want 100", len(m.Boost.Trees))
+	}
+}
