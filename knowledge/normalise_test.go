@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"eventbot/knowledge/evalset"
@@ -43,6 +45,35 @@ func TestNormaliseAnswers(t *testing.T) {
 		}
 		if !a.Found || !evalset.Contains(a.Text, tt.want) {
 			t.Errorf("Answer(%q) = %v %q; want it to hold %q", tt.chat, a.Found, a.Text, tt.want)
+		}
+	}
+}
+
+// TestRefersBack checks that a question that points back at the message's
+// other sentences with a pronoun takes their concepts as its own, and one
+// that does not keeps them apart.
+func TestRefersBack(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		in     string
+		refers bool
+	}{
+		{"They say the fire was massive. What was used to fight it?", true},
+		{"I only watch CNN. What did they report about the ISIS claim?", true},
+		{"My mum lives near Moscow. What security steps did Russia take afterwards?", false},
+		{"What was used to fight it?", false}, // nothing to point back at
+	} {
+		m := b.normalise(tt.in)
+		if m.refers != tt.refers {
+			t.Errorf("normalise(%q).refers = %v, want %v", tt.in, m.refers, tt.refers)
+		}
+		q := b.analyse(t.Context(), m)
+		fire := false
+		for _, c := range q.concepts {
+			fire = fire || slices.ContainsFunc(c.alts, func(alt []string) bool { return slices.Equal(alt, []string{"fire"}) })
+		}
+		if want := tt.refers && strings.Contains(tt.in, "fire"); fire != want {
+			t.Errorf("analyse(%q): a concept of fire %v, want %v", tt.in, fire, want)
 		}
 	}
 }

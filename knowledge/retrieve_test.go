@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -89,6 +90,34 @@ func TestRetrieveInTwoStages(t *testing.T) {
 				t.Errorf("retrieve(%q) in two stages: passage %d after one that one stage ranks below it", tt.question, h)
 			}
 			last = r
+		}
+	}
+}
+
+// TestRetrieveOrderStable checks that two builds of one corpus retrieve
+// the same passages in the same order for every question of the chat
+// set: the order is a ranking feature, and the fitted model and the
+// answers must not change from one build to the next.
+func TestRetrieveOrderStable(t *testing.T) {
+	path := "../../shared/eval/chat.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s: %v (the shared evaluation sets sit next to the checkout)", path, err)
+	}
+	qs := readEval(t, path)
+	var orders [2][][]int
+	for i := range orders {
+		b := bundledBase(t)
+		for _, q := range qs {
+			hits, err := b.retrieve(context.Background(), b.analyse(context.Background(), b.normalise(q.Question)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			orders[i] = append(orders[i], hits)
+		}
+	}
+	for k, q := range qs {
+		if !slices.Equal(orders[0][k], orders[1][k]) {
+			t.Errorf("%s: passages %v in one build, %v in another", q.ID, orders[0][k], orders[1][k])
 		}
 	}
 }

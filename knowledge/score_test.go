@@ -77,3 +77,51 @@ func TestScoreUsesModel(t *testing.T) {
 		t.Errorf("the fitted model's best covers %.2f, the contrary one's %.2f", a.coverage, b.coverage)
 	}
 }
+
+// TestMeaningFeatures checks the features that read meaning and plain
+// term overlap: a sentence holding the question's terms scores a higher
+// BM25 than one holding none, and a sentence of like meaning sits nearer
+// the question than an unrelated one, though it shares no word with it.
+func TestMeaningFeatures(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(t.Context(), b.normalise("were kids hurt?"))
+	vecs := map[string][]float32{}
+	meaning := b.questionCentroid(q, vecs)
+	info := func(s string) *sentenceInfo {
+		in := b.sentenceInfo(s)
+		for _, w := range in.words {
+			if r, ok := b.space.index[w]; ok {
+				in.rows = append(in.rows, r)
+			}
+		}
+		in.centroid = b.space.centroid(in.rows)
+		return &in
+	}
+	near := info("Several children were among the wounded.")
+	far := info("The embassy issued an alert on its website.")
+	if s, f := similarity(meaning, near.centroid), similarity(meaning, far.centroid); s <= f {
+		t.Errorf("similarity: %.2f for the children wounded, %.2f for the embassy alert; want the first higher", s, f)
+	}
+	terms := plainTerms(b.analyse(t.Context(), b.normalise("Where were the suspects detained?")))
+	with := info("The suspects were detained in the Bryansk region.")
+	if h, f := b.bm25(terms, with, 10), b.bm25(terms, far, 10); h <= 0 || f != 0 || h > 1 {
+		t.Errorf("bm25: %.2f with the question's terms, %.2f without; want in (0, 1] and 0", h, f)
+	}
+}
+
+// TestRelatedPhrase checks that a WordNet phrase counts only when one
+// passage holds all its words.
+func TestRelatedPhrase(t *testing.T) {
+	b := bundledBase(t)
+	for _, alt := range b.related(t.Context(), "mayor", b.terms("mayor")) {
+		if len(alt) > 1 && !b.together(t.Context(), alt) {
+			t.Errorf("related(mayor) gives %v, which no passage holds", alt)
+		}
+	}
+	if !b.together(t.Context(), b.terms("Bryansk region")) {
+		t.Error("together(Bryansk region) = false, want true")
+	}
+	if b.together(t.Context(), b.terms("city manager")) {
+		t.Error("together(city manager) = true, want false")
+	}
+}
