@@ -12,9 +12,11 @@ import (
 
 // compose writes the answer from the scored sentences, best first: for a
 // count that the articles report differently, every report with its date;
-// otherwise the best sentence, with the passages of other articles that
+// for a message that says the reports differ, each side; otherwise the
+// best sentence, and beside it the next best when it scores within the
+// margin of it (see companion), with the passages of other articles that
 // say the same as further citations.
-func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
+func (b *Base) compose(q question, cands []candidate, a Answer, m margins) Answer {
 	a.Found = true
 	if q.counting && b.enabled(Conflicts) {
 		if text, lead, cites, ok := b.conflict(q, cands); ok {
@@ -29,6 +31,7 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 	}
 	best := cands[0]
+	best.number = b.checkedCount(q, best)
 	p := &b.passages[best.passage]
 	a.Text = answerText(q, p, best.sentence)
 	a.Lead = leadPhrase(q, p.sentence(best.sentence), &p.info[best.sentence], best.number)
@@ -39,24 +42,12 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 	}
 	a.Citations = append(a.Citations, first)
 	seen := map[int]bool{p.doc: true}
-	if b.enabled(Conflicts) {
-		if o, ok := b.otherReport(q, cands, a.Lead); ok {
-			op := &b.passages[o.passage]
-			ol := leadPhrase(q, op.sentence(o.sentence), &op.info[o.sentence], o.number)
-			date := b.docs[op.doc].Date.Human()
-			source := b.docs[op.doc].Publisher
-			if source == "" {
-				source = "another article"
-			}
-			tail := fmt.Sprintf("%s%s, %s): ", alsoReported, source, date)
-			room := MaxAnswerLen - utf8.RuneCountInString(a.Text) - utf8.RuneCountInString(tail)
-			if room >= utf8.RuneCountInString(ol)+20 {
-				a.Text += tail + excerpt(q, op.sentence(o.sentence), &op.info[o.sentence], ol, room)
-				a.Lead += "; also reported: " + ol + " (" + date + ")"
-				cite := b.citation(op)
-				cite.Mark = ol
-				a.Citations = append(a.Citations, cite)
-				seen[op.doc] = true
+	if c, gap, ok := b.companion(q, cands, a.Text, a.Lead); ok && b.enabled(Companions) {
+		report := b.isReport(q, best, c)
+		if (!report || b.enabled(Conflicts)) && gap <= m.of(report) {
+			if paired, ok := b.pair(q, a, best, c); ok {
+				a = paired
+				seen[b.passages[c.passage].doc] = true
 			}
 		}
 	}
@@ -76,42 +67,6 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 	}
 	return a
-}
-
-// alsoReported opens, in an answer's text, another article's report that
-// answers differently.
-const alsoReported = " Also reported ("
-
-// otherMargin is how far below the best candidate's log-odds another
-// article's sentence may score and still be given as another report when
-// it answers differently.
-const otherMargin = 5.0
-
-// otherReport finds, for a question whose kind has a short answer (a name,
-// number, date or place), the best sentence of another article that
-// answers differently from lead, within otherMargin of the best: a report
-// that conflicts with the first, whether or not the question says so.
-func (b *Base) otherReport(q question, cands []candidate, lead string) (candidate, bool) {
-	if lead == "" || len(cands) < 2 {
-		return candidate{}, false
-	}
-	best := cands[0]
-	doc := b.passages[best.passage].doc
-	for _, c := range cands[1:] {
-		if c.score < best.score-otherMargin {
-			break
-		}
-		p := &b.passages[c.passage]
-		if p.doc == doc || !b.holdsKind(q, &c) {
-			continue
-		}
-		l := leadPhrase(q, p.sentence(c.sentence), &p.info[c.sentence], c.number)
-		if l == "" || strings.Contains(strings.ToLower(lead), strings.ToLower(l)) || strings.Contains(strings.ToLower(l), strings.ToLower(lead)) {
-			continue
-		}
-		return c, true
-	}
-	return candidate{}, false
 }
 
 // maxReports is how many articles' reports a conflicting answer gives:
@@ -137,7 +92,7 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 		}
 		p := &b.passages[c.passage]
 		s := p.sentence(c.sentence)
-		if seenDoc[p.doc] || seenText[s] {
+		if c.number = b.checkedCount(q, c); seenDoc[p.doc] || seenText[s] || q.kind == qHowMany && c.number == nil {
 			continue
 		}
 		seenDoc[p.doc], seenText[s] = true, true
@@ -184,19 +139,23 @@ func (b *Base) conflict(q question, cands []candidate) (string, string, []Citati
 	var reports []report // one per article: its best sentence with a count
 	seenDoc := map[int]bool{}
 	top := cands[0].prior
-	counts := -1 // what the best count counts
+	counts := -1 // what the best count counts, as its sentence says
 	for _, c := range cands {
-		if c.number != nil && c.coverage >= minCoverage {
-			counts = c.counts
+		if n := b.checkedCount(q, c); n != nil && c.coverage >= minCoverage {
+			p := &b.passages[c.passage]
+			counts = b.countedConcept(q, p.sentence(c.sentence), n)
 			break
 		}
+	}
+	if counts < 0 {
+		return "", "", nil, false
 	}
 	for _, c := range cands {
 		strong := c.coverage >= minCoverage && c.prior >= top-conflictMargin
 		// A later article may count the same thing without repeating
 		// the question's context ("in the Crocus City Hall attack").
-		same := c.counts == counts && c.coverage >= conflictCoverage
-		if c.number == nil || !(strong || same) {
+		same := c.coverage >= conflictCoverage
+		if c.number = b.countOf(q, c, counts); c.number == nil || !(strong || same) {
 			continue
 		}
 		d := b.passages[c.passage].doc

@@ -19,6 +19,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,9 +87,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var cv map[string]bool
+	var cv map[string]result
 	if *folds > 1 {
-		cv = map[string]bool{}
+		cv = map[string]result{}
 		for k := 0; k < *folds; k++ {
 			var train, test []labelled
 			for _, q := range qs {
@@ -106,8 +107,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			if err != nil {
 				return err
 			}
-			for id, ok := range r {
-				cv[id] = ok
+			for id, res := range r {
+				cv[id] = res
 			}
 		}
 	}
@@ -231,6 +232,20 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 		return nil, err
 	}
 	defer b.Close()
+	pairs := map[bool][]pairing{} // by whether the companion is another article's report
+	for _, q := range qs {
+		if !q.Answerable {
+			continue
+		}
+		t, err := b.Trace(ctx, q.Question.Question)
+		if err != nil {
+			return nil, err
+		}
+		_, alone := q.Grade(true, t.Alone.Text, passages(t.Alone))
+		_, paired := q.Grade(true, t.Paired.Text, passages(t.Paired))
+		pairs[t.Report] = append(pairs[t.Report], pairing{t.Gap, alone, paired})
+	}
+	m.Companion, m.Report = bestCompanion(pairs[false]), bestCompanion(pairs[true])
 	var examples []model.Example
 	for _, q := range qs {
 		t, err := b.Trace(ctx, q.Question.Question)
@@ -240,7 +255,9 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 		if t.AnswerFeatures == nil {
 			continue // nothing found to answer with
 		}
-		_, ok := q.Grade(true, t.Answer.Text, passages(t.Answer))
+		// The decision rests on the best candidate: whether it answers
+		// alone, not helped by the companion, which is fitted apart.
+		_, ok := q.Grade(true, t.Alone.Text, passages(t.Alone))
 		if q.Answerable && !ok {
 			// A wrong answer scores as a refusal does: nothing to
 			// learn about when to refuse.
@@ -251,6 +268,54 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	m.Answer = model.Fit(answerNames, examples, l2)
 	m.Threshold = bestThreshold(m.Answer, examples)
 	return m, nil
+}
+
+// A pairing is what giving the companion sentence beside the best does
+// for one answerable question: how far below the best it scores, and
+// whether the answer is right (and supported) without it and with it.
+type pairing struct {
+	gap           float64
+	alone, paired bool
+}
+
+// bestCompanion is the margin in log-odds within which giving the
+// companion makes the most right answers: the smallest such, midway
+// between two neighbouring gaps, so that answers stay short where the
+// companion adds nothing. Below every gap (-1) none is given.
+func bestCompanion(pairs []pairing) float64 {
+	s := slices.Clone(pairs)
+	sort.Slice(s, func(i, j int) bool { return s[i].gap < s[j].gap })
+	right := 0 // with no companion
+	for _, p := range s {
+		if p.alone {
+			right++
+		}
+	}
+	best, bestRight := -1.0, right
+	for i, p := range s {
+		if math.IsInf(p.gap, 1) {
+			break
+		}
+		// Give the first i+1 their companion.
+		right += boolInt(p.paired) - boolInt(p.alone)
+		if i+1 < len(s) && s[i+1].gap == p.gap {
+			continue // ties go together
+		}
+		if right > bestRight {
+			bestRight, best = right, p.gap
+			if i+1 < len(s) && !math.IsInf(s[i+1].gap, 1) {
+				best = (p.gap + s[i+1].gap) / 2
+			}
+		}
+	}
+	return best
+}
+
+func boolInt(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // bestThreshold is the probability above which answering makes the most
@@ -296,33 +361,41 @@ func passages(a knowledge.Answer) []string {
 	return out
 }
 
-// evaluate answers qs with m and reports which are right and supported
-// (or rightly refused).
-func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (map[string]bool, error) {
+// A result is how one question fares: right and supported (or rightly
+// refused), and, for an answerable one, whether the answer composed from
+// the best candidate is right and supported whatever the decision to
+// answer says — what composing does, apart from the gate.
+type result struct{ ok, composed bool }
+
+// evaluate answers qs with m and reports how each fares.
+func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (map[string]result, error) {
 	b, err := f.base(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	out := map[string]bool{}
+	out := map[string]result{}
 	for _, q := range qs {
-		a, err := b.Answer(ctx, q.Question.Question)
+		t, err := b.Trace(ctx, q.Question.Question)
 		if err != nil {
 			return nil, err
 		}
+		a := t.Answer
+		a.Found = a.Found && !t.Abstain
 		_, sup := q.Grade(a.Found, a.Text, passages(a))
-		out[q.ID] = sup
+		_, composed := q.Grade(t.Answer.Found, t.Answer.Text, passages(t.Answer))
+		out[q.ID] = result{sup, composed && q.Answerable}
 	}
 	return out, nil
 }
 
 // report prints, by set and kind, the questions answered (right and
 // supported) or rightly refused, fitted and cross-validated.
-func report(w io.Writer, qs []labelled, fitted, cv map[string]bool) {
+func report(w io.Writer, qs []labelled, fitted, cv map[string]result) {
 	type row struct{ n, fit, cv int }
 	rows := map[[2]string]*row{}
 	var keys [][2]string
-	add := func(k [2]string, q labelled) {
+	add := func(k [2]string, q labelled, ok func(result) bool) {
 		r := rows[k]
 		if r == nil {
 			r = &row{}
@@ -330,20 +403,24 @@ func report(w io.Writer, qs []labelled, fitted, cv map[string]bool) {
 			keys = append(keys, k)
 		}
 		r.n++
-		if fitted[q.ID] {
+		if ok(fitted[q.ID]) {
 			r.fit++
 		}
-		if cv[q.ID] {
+		if ok(cv[q.ID]) {
 			r.cv++
 		}
 	}
+	right := func(r result) bool { return r.ok }
 	for _, q := range qs {
-		add([2]string{q.set, q.Kind}, q)
+		add([2]string{q.set, q.Kind}, q, right)
 		total := "answered"
 		if !q.Answerable {
 			total = "abstained"
 		}
-		add([2]string{q.set, "**" + total + "**"}, q)
+		add([2]string{q.set, "**" + total + "**"}, q, right)
+		if q.Answerable {
+			add([2]string{q.set, "composed, gate open"}, q, func(r result) bool { return r.composed })
+		}
 	}
 	sort.SliceStable(keys, func(i, j int) bool {
 		if keys[i][0] != keys[j][0] {

@@ -1,0 +1,86 @@
+package knowledge
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestCompanion checks that, within the margin, the answer gives the
+// companion sentence beside the best one, shortened to the room left,
+// cites its passage and repeats no sentence; that outside it the answer
+// is the best sentence's alone; and that the best sentence and the lead
+// are the same either way.
+func TestCompanion(t *testing.T) {
+	b := bundledBase(t)
+	for _, question := range []string{
+		"when did isis post the video of the attack",
+		"what other countries is the Afghan wing active in",
+		"Which branch of ISIS is suspected?",
+		"what did the clips passed around online show",
+		"can u tell me if cops checked any vehicles near crocus",
+	} {
+		q, cands, err := b.rank(t.Context(), question)
+		if err != nil || len(cands) < 2 {
+			t.Fatalf("rank(%q): %d candidates, %v", question, len(cands), err)
+		}
+		alone := b.compose(q, cands, Answer{}, margins{math.Inf(-1), math.Inf(-1)})
+		paired := b.compose(q, cands, Answer{}, margins{math.Inf(1), math.Inf(1)})
+		c, _, ok := b.companion(q, cands, alone.Text, alone.Lead)
+		if !ok {
+			t.Errorf("%q: no companion", question)
+			continue
+		}
+		p := &b.passages[c.passage]
+		s := p.sentence(c.sentence)
+		if strings.Contains(alone.Text, s[:min(len(s), 40)]) {
+			t.Errorf("%q: the answer without companions holds it: %q", question, alone.Text)
+		}
+		if !strings.HasPrefix(paired.Text, alone.Text) || !strings.HasPrefix(paired.Lead, alone.Lead) {
+			t.Errorf("%q: with a companion the answer %q (lead %q) does not open with the best's %q (lead %q)", question, paired.Text, paired.Lead, alone.Text, alone.Lead)
+		}
+		added := strings.Trim(paired.Text[len(alone.Text):], " …")
+		if _, after, ok := strings.Cut(added, "): "); ok && strings.HasPrefix(paired.Text[len(alone.Text):], alsoReported) {
+			added = strings.Trim(after, " …")
+		}
+		if added == "" || !strings.Contains(s, added) {
+			t.Errorf("%q: the companion's part %q is not from its sentence %q", question, added, s)
+		}
+		if n := utf8.RuneCountInString(paired.Text); n > MaxAnswerLen {
+			t.Errorf("%q: answer of %d runes", question, n)
+		}
+		cited := false
+		for _, cite := range paired.Citations {
+			cited = cited || strings.Contains(cite.Passage, added)
+			if cite.Mark != "" && !strings.Contains(cite.Passage, cite.Mark) {
+				t.Errorf("%q: citation marks %q, which its passage lacks", question, cite.Mark)
+			}
+		}
+		if !cited {
+			t.Errorf("%q: no citation holds the companion's part %q", question, added)
+		}
+		if strings.Contains(alone.Text, added) {
+			t.Errorf("%q: the answer repeats %q", question, added)
+		}
+	}
+}
+
+func TestSameAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Amaq", "Aamaq", true},
+		{"Islamic State", "ISIS Islamic State", true},
+		{"Krasnogorsk", "Krasogorsk", true},
+		{"March 22", "Saturday", false},
+		{"Moscow", "Bryansk", false},
+		{"40", "70", false},
+		{"Khorasan", "Caucasus Province", false},
+	} {
+		if got := sameAnswer(tt.a, tt.b); got != tt.same {
+			t.Errorf("sameAnswer(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}
