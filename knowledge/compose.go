@@ -79,11 +79,15 @@ type composed struct {
 }
 
 // reports composes an answer for a message that says the reports differ:
-// the best sentence of each of the two articles with the best candidates,
-// latest article first, each with its date and its passage cited. It
-// reports false when only one article answers.
+// the best sentence, and the best of another article that gives another
+// answer — another name, number, date or place where the kind has one
+// (not the same in another spelling), else another sentence holding the
+// kind of answer asked for — latest article first, each with its source
+// and date and its passage cited. It reports false when no other article
+// answers otherwise.
 func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var picked []candidate
+	var leads []string
 	seenDoc := map[int]bool{}
 	seenText := map[string]bool{}
 	for i, c := range cands {
@@ -92,11 +96,16 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 		}
 		p := &b.passages[c.passage]
 		s := p.sentence(c.sentence)
-		if c.number = b.checkedCount(q, c); seenDoc[p.doc] || seenText[s] || q.kind == qHowMany && c.number == nil {
+		c.number = b.checkedCount(q, c)
+		if seenDoc[p.doc] || seenText[normalSentence(s)] || q.counting && c.number == nil || len(picked) > 0 && !b.holdsKind(q, &c) {
 			continue
 		}
-		seenDoc[p.doc], seenText[s] = true, true
-		picked = append(picked, c)
+		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
+		if len(picked) > 0 && leads[0] != "" && (l == "" || slices.ContainsFunc(leads, func(o string) bool { return sameAnswer(o, l) })) {
+			continue // the same answer again
+		}
+		seenDoc[p.doc], seenText[normalSentence(s)] = true, true
+		picked, leads = append(picked, c), append(leads, l)
 	}
 	if len(picked) < 2 {
 		return composed{}, false
@@ -112,7 +121,7 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 		s := p.sentence(c.sentence)
 		date := b.docs[p.doc].Date.Human()
 		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
-		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), date))
+		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), b.source(p.doc)))
 		cite := b.citation(p)
 		cite.Mark = l
 		if l == "" {
@@ -125,6 +134,16 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	r.text = truncateRunes(strings.Join(text, "; "), MaxAnswerLen)
 	r.lead = strings.Join(lead, "; ")
 	return r, true
+}
+
+// source names an article in an answer's text: its publisher, if known,
+// and its date.
+func (b *Base) source(doc int) string {
+	d := &b.docs[doc]
+	if d.Publisher == "" {
+		return d.Date.Human()
+	}
+	return d.Publisher + ", " + d.Date.Human()
 }
 
 // conflict composes an answer for a count that the articles report
@@ -360,9 +379,9 @@ var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?
 // else the window holding most of the question's concepts and of the
 // evidence of the kind of answer asked for ("using gasoline" for how).
 // nameDistance is how far, in bytes, the span loc is from the nearest of
-// offsets, in steps of maxNameGap: names within one step are equally near.
+// offsets: of "ISIS Islamic State – Caucasus Province branch", the name
+// of the branch is the nearer.
 func nameDistance(loc []int, offsets []int) int {
-	const maxNameGap = 40
 	d := math.MaxInt
 	for _, o := range offsets {
 		switch {
@@ -374,7 +393,7 @@ func nameDistance(loc []int, offsets []int) int {
 			d = 0
 		}
 	}
-	return d / maxNameGap
+	return d
 }
 
 func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {

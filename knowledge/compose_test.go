@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,7 +21,7 @@ func TestLead(t *testing.T) {
 		{"How many people were killed?", []string{"139", "40"}},
 		// Two articles name different branches: both, each cited; the
 		// name next to the noun asked for ("branch") leads.
-		{"Which branch of ISIS is suspected?", []string{"ISIS", "Khorasan"}},
+		{"Which branch of ISIS is suspected?", []string{"Caucasus Province", "ISIS-K"}},
 	} {
 		a, err := b.Answer(t.Context(), tt.question)
 		if err != nil {
@@ -44,3 +46,72 @@ func TestLead(t *testing.T) {
 		}
 	}
 }
+
+// TestReports checks that changing and conflicting reports give each side
+// — another answer, not the same one again or a count of another thing —
+// with its date, each side's passage cited.
+func TestReports(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		question string
+		want     []string // all in the answer's text
+		not      []string // none in it
+		lead     []string // all in its lead
+	}{
+		{"How did the attackers start the fire? I've read different versions", []string{"grenade", "gasoline"}, nil, nil},
+		{"how many attackers were caught — did that number change?", []string{"four", "at least one", "25 March"}, nil, nil},
+		// Counts of the same thing only: not the injured, not a video.
+		{"How many gunmen were there?", []string{"four", "at least three"}, []string{"100", "One video"}, nil},
+		// Two names of the branch, not one in two spellings.
+		{"Which branch of ISIS claimed it? I've seen two different names", []string{"Caucasus Province", "Islamic State"}, nil, []string{"Caucasus Province", "Islamic State"}},
+		// Each side another answer, whatever the sides are.
+		{"When did the attack happen? the reports dont match", nil, nil, nil},
+		{"Did Putin react to the attack? One article says he kept silent", []string{"not reacted", "address to the nation"}, nil, nil},
+	} {
+		a, err := b.Answer(t.Context(), tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Found {
+			t.Errorf("Answer(%q) not found", tt.question)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(a.Text, w) {
+				t.Errorf("Answer(%q) = %q, want it to hold %q", tt.question, a.Text, w)
+			}
+		}
+		for _, w := range tt.lead {
+			if !strings.Contains(a.Lead, w) {
+				t.Errorf("Answer(%q).Lead = %q, want it to hold %q", tt.question, a.Lead, w)
+			}
+		}
+		var sides []string
+		for _, side := range strings.Split(a.Lead, "; ") {
+			answer, _, _ := strings.Cut(side, ",")
+			for _, other := range sides {
+				if sameAnswer(answer, other) {
+					t.Errorf("Answer(%q).Lead = %q gives %q twice", tt.question, a.Lead, answer)
+				}
+			}
+			sides = append(sides, answer)
+		}
+		for _, w := range tt.not {
+			if strings.Contains(a.Text, w) {
+				t.Errorf("Answer(%q) = %q, want it without %q", tt.question, a.Text, w)
+			}
+		}
+		for _, part := range textParts(a.Text) {
+			for _, side := range reportSource.Split(part, -1) {
+				for _, piece := range strings.Split(side, "…") {
+					if piece = strings.TrimSpace(piece); piece != "" && !slices.ContainsFunc(a.Citations, func(c Citation) bool { return strings.Contains(c.Passage, piece) }) {
+						t.Errorf("Answer(%q): %q is in no cited passage", tt.question, piece)
+					}
+				}
+			}
+		}
+	}
+}
+
+// reportSource matches the source and date an answer gives a report.
+var reportSource = regexp.MustCompile(`\s*\((?:[^()]*, )?\d{1,2} \w+ \d{4}(?:, the latest report)?\)[.;]?|Earlier reports:.*$`)
