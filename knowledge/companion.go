@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -73,22 +72,17 @@ const (
 
 // pair adds the companion c to the answer a, after the best sentence,
 // shortened around its answer (its lead phrase, else the question's
-// concepts) to the room left; it reports false when too little is left. A companion from another article with another
-// short answer is given as that article's report, with its source and
-// date. Its passage is cited.
+// concepts) to the room left; it reports false when too little is left.
+// A companion from another article with another short answer is given as
+// that article's report, with its source and date. Its passage is cited.
 func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 	op := &b.passages[c.passage]
 	s, info := op.sentence(c.sentence), &op.info[c.sentence]
 	ol := leadPhrase(q, s, info, c.number)
 	other := b.isReport(q, best, c)
 	sep := " "
-	date := b.docs[op.doc].Date.Human()
 	if other {
-		source := b.docs[op.doc].Publisher
-		if source == "" {
-			source = "another article"
-		}
-		sep = fmt.Sprintf("%s%s, %s): ", alsoReported, source, date)
+		sep = alsoReported + b.source(op.doc) + "): "
 	}
 	room := MaxAnswerLen - utf8.RuneCountInString(a.Text) - utf8.RuneCountInString(sep)
 	if room < minCompanion && (ol == "" || room < utf8.RuneCountInString(ol)+minContext) {
@@ -97,7 +91,7 @@ func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 	said := excerpt(q, s, info, ol, room)
 	a.Text += sep + said
 	if other && a.Lead != "" {
-		a.Lead += "; also reported: " + ol + " (" + date + ")"
+		a.Lead += "; also reported: " + ol + " (" + b.docs[op.doc].Date.Human() + ")"
 	}
 	cite := b.citation(op)
 	cite.Mark = ol

@@ -113,15 +113,15 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	sort.SliceStable(picked, func(i, j int) bool {
 		return b.passages[picked[i].passage].doc > b.passages[picked[j].passage].doc
 	})
-	room := MaxAnswerLen/len(picked) - 16
+	rooms := b.sideRooms(picked)
 	var r composed
 	var text, lead []string
-	for _, c := range picked {
+	for i, c := range picked {
 		p := &b.passages[c.passage]
 		s := p.sentence(c.sentence)
 		date := b.docs[p.doc].Date.Human()
 		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
-		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), b.source(p.doc)))
+		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, rooms[i]), "."), b.source(p.doc)))
 		cite := b.citation(p)
 		cite.Mark = l
 		if l == "" {
@@ -136,14 +136,41 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	return r, true
 }
 
-// source names an article in an answer's text: its publisher, if known,
-// and its date.
+// sideRooms shares among the sides of a conflicting answer the runes
+// their sources' labels and the "; " between them leave: a side whose
+// sentence is shorter than an equal share keeps it whole and leaves the
+// rest to the others.
+func (b *Base) sideRooms(sides []candidate) []int {
+	left := MaxAnswerLen - 2*(len(sides)-1)
+	need := make([]int, len(sides))
+	for i, c := range sides {
+		p := &b.passages[c.passage]
+		left -= utf8.RuneCountInString(b.source(p.doc)) + 3
+		need[i] = utf8.RuneCountInString(p.sentence(c.sentence))
+	}
+	order := make([]int, len(sides))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int { return need[x] - need[y] })
+	rooms := make([]int, len(sides))
+	for k, i := range order {
+		rooms[i] = min(need[i], left/(len(sides)-k))
+		left -= rooms[i]
+	}
+	return rooms
+}
+
+// source names an article in an answer's text: its publisher, else its
+// author, if known, and its date.
 func (b *Base) source(doc int) string {
 	d := &b.docs[doc]
-	if d.Publisher == "" {
-		return d.Date.Human()
+	for _, by := range []string{d.Publisher, d.Author} {
+		if by != "" {
+			return by + ", " + d.Date.Human()
+		}
 	}
-	return d.Publisher + ", " + d.Date.Human()
+	return d.Date.Human()
 }
 
 // conflict composes an answer for a count that the articles report
@@ -374,10 +401,6 @@ func leadQuote(_ question, sentence string, info *sentenceInfo, _ *numberAt) str
 // nameRE finds a run of capitalised words: a name.
 var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
 
-// excerpt cuts a sentence to at most room runes (counted as bytes, which
-// is no fewer) around what answers: the lead phrase when there is one,
-// else the window holding most of the question's concepts and of the
-// evidence of the kind of answer asked for ("using gasoline" for how).
 // nameDistance is how far, in bytes, the span loc is from the nearest of
 // offsets: of "ISIS Islamic State – Caucasus Province branch", the name
 // of the branch is the nearer.
@@ -396,6 +419,10 @@ func nameDistance(loc []int, offsets []int) int {
 	return d
 }
 
+// excerpt cuts a sentence to at most room runes (counted as bytes, which
+// is no fewer) around what answers: the lead phrase when there is one,
+// else the window holding most of the question's concepts and of the
+// evidence of the kind of answer asked for ("using gasoline" for how).
 func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
 	if utf8.RuneCountInString(s) <= room {
 		return s

@@ -31,11 +31,7 @@ func TestLead(t *testing.T) {
 			t.Errorf("Answer(%q) not found", tt.question)
 			continue
 		}
-		for _, w := range tt.lead {
-			if !strings.Contains(a.Lead, w) {
-				t.Errorf("Answer(%q).Lead = %q, want it to hold %q", tt.question, a.Lead, w)
-			}
-		}
+		holdsAll(t, tt.question, "Lead", a.Lead, tt.lead)
 		for i, c := range a.Citations {
 			if c.Mark != "" && !strings.Contains(c.Passage, c.Mark) {
 				t.Errorf("Answer(%q) citation %d marks %q, which its passage lacks", tt.question, i, c.Mark)
@@ -76,16 +72,8 @@ func TestReports(t *testing.T) {
 			t.Errorf("Answer(%q) not found", tt.question)
 			continue
 		}
-		for _, w := range tt.want {
-			if !strings.Contains(a.Text, w) {
-				t.Errorf("Answer(%q) = %q, want it to hold %q", tt.question, a.Text, w)
-			}
-		}
-		for _, w := range tt.lead {
-			if !strings.Contains(a.Lead, w) {
-				t.Errorf("Answer(%q).Lead = %q, want it to hold %q", tt.question, a.Lead, w)
-			}
-		}
+		holdsAll(t, tt.question, "Text", a.Text, tt.want)
+		holdsAll(t, tt.question, "Lead", a.Lead, tt.lead)
 		var sides []string
 		for _, side := range strings.Split(a.Lead, "; ") {
 			answer, _, _ := strings.Cut(side, ",")
@@ -115,3 +103,13 @@ func TestReports(t *testing.T) {
 
 // reportSource matches the source and date an answer gives a report.
 var reportSource = regexp.MustCompile(`\s*\((?:[^()]*, )?\d{1,2} \w+ \d{4}(?:, the latest report)?\)[.;]?|Earlier reports:.*$`)
+
+// holdsAll checks that the field of an answer holds every phrase of want.
+func holdsAll(t *testing.T, question, field, got string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("Answer(%q).%s = %q, want it to hold %q", question, field, got, w)
+		}
+	}
+}
