@@ -84,3 +84,27 @@ func TestSameAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceCompanion checks what Trace reports for fitting the margins:
+// the answer without and with the companion, and how far below the best
+// the companion scores.
+func TestTraceCompanion(t *testing.T) {
+	b := bundledBase(t)
+	tr, err := b.Trace(t.Context(), "what did the clips passed around online show")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.IsInf(tr.Gap, 0) || tr.Gap < 0 {
+		t.Errorf("Gap = %v, want a companion at or below the best", tr.Gap)
+	}
+	if !strings.HasPrefix(tr.Paired.Text, tr.Alone.Text) || len(tr.Paired.Text) <= len(tr.Alone.Text) {
+		t.Errorf("Paired %q does not extend Alone %q", tr.Paired.Text, tr.Alone.Text)
+	}
+	none, err := b.Trace(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsInf(none.Gap, 1) {
+		t.Errorf("with no candidates Gap = %v, want +Inf", none.Gap)
+	}
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"math"
+	"strings"
 	"testing"
 
+	"eventbot/knowledge/evalset"
 	"eventbot/knowledge/model"
 )
 
@@ -60,6 +62,30 @@ func TestBestCompanion(t *testing.T) {
 		m := bestCompanion(tt.pairs)
 		if m < tt.min || m >= tt.max {
 			t.Errorf("%s: margin %v, want in [%v, %v)", tt.name, m, tt.min, tt.max)
+		}
+	}
+}
+
+// TestReport checks the table: right answers and refusals by kind and in
+// total, and the answers composed with the gate open, fitted next to
+// cross-validated.
+func TestReport(t *testing.T) {
+	q := func(id, kind string, answerable bool) labelled {
+		return labelled{set: "chat", Question: evalset.Question{ID: id, Kind: kind, Answerable: answerable}}
+	}
+	qs := []labelled{q("a", "casual", true), q("b", "casual", true), q("c", "offtopic", false)}
+	fitted := map[string]result{"a": {ok: true, composed: true}, "b": {composed: true}, "c": {ok: true}}
+	cv := map[string]result{"a": {composed: true}, "c": {ok: true}}
+	var out strings.Builder
+	report(&out, qs, fitted, cv)
+	for _, row := range []string{
+		"| chat | **answered** | 1/2 | 0/2 |",
+		"| chat | **abstained** | 1/1 | 1/1 |",
+		"| chat | composed, gate open | 2/2 | 1/2 |",
+		"| chat | casual | 1/2 | 0/2 |",
+	} {
+		if !strings.Contains(out.String(), row) {
+			t.Errorf("report lacks %q:\n%s", row, out.String())
 		}
 	}
 }
