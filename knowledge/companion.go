@@ -105,14 +105,23 @@ func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 }
 
 // sameAnswer reports whether two short answers are the same: one holds
-// the other, or they differ only by a misspelling ("Amaq", "Aamaq").
+// the other, or they, or their last words (the name a phrase ends with:
+// "ISIS-affiliated Amaq"), differ only by a misspelling ("Aamaq"); numbers
+// and dates differ by a digit.
 func sameAnswer(a, b string) bool {
 	a, b = strings.ToLower(a), strings.ToLower(b)
 	if strings.Contains(a, b) || strings.Contains(b, a) {
 		return true
 	}
-	tol := spellingTolerance(min(utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
-	return tol > 0 && editDistance(a, b, tol) <= tol
+	misspelt := func(a, b string) bool {
+		if hasDigit(a) || hasDigit(b) {
+			return false // "March 22", "March 23": two answers
+		}
+		tol := spellingTolerance(min(utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
+		return tol > 0 && editDistance(a, b, tol) <= tol
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	return misspelt(a, b) || len(wa) > 0 && len(wb) > 0 && misspelt(wa[len(wa)-1], wb[len(wb)-1])
 }
 
 // normalSentence is a sentence compared with another: lower case, its

@@ -72,6 +72,8 @@ func TestSameAnswer(t *testing.T) {
 		same bool
 	}{
 		{"Amaq", "Aamaq", true},
+		{"ISIS-affiliated Amaq", "Aamaq", true},
+		{"March 22", "March 23", false},
 		{"Islamic State", "ISIS Islamic State", true},
 		{"Krasnogorsk", "Krasogorsk", true},
 		{"March 22", "Saturday", false},

@@ -349,10 +349,12 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 }
 
 // leadPlace is the first place the sentence names that the question does
-// not (and no nationality: "in Russian custody").
+// not (and no nationality: "in Russian custody"; no time: "in the
+// evening of March 22").
 func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
 	for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
-		if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
+		first := strings.Fields(m[1])[0]
+		if !demonymRE.MatchString(first) && !dateRE.MatchString(first) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
 			return m[1]
 		}
 	}

@@ -113,3 +113,18 @@ func holdsAll(t *testing.T, question, field, got string, want []string) {
 		}
 	}
 }
+
+// TestLeadPlace checks that a where answer leads with a place, not a
+// nationality or a time that a preposition introduces too.
+func TestLeadPlace(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(b.normalise("In which city is Crocus City Hall?"))
+	for _, tt := range []struct{ sentence, want string }{
+		{"In the evening of March 22, in the city of Krasogorsk in the suburbs of Moscow, 5 armed men opened fire.", "Krasogorsk"},
+		{"At least one of the attackers is said to be in Russian custody, near Bryansk.", "Bryansk"},
+	} {
+		if got := leadPlace(q, tt.sentence, nil, nil); got != tt.want {
+			t.Errorf("leadPlace(%q) = %q, want %q", tt.sentence, got, tt.want)
+		}
+	}
+}
