@@ -200,8 +200,10 @@ const l2 = 1e-3
 // fit fits the candidate model on the candidates of the answerable
 // questions (which give an answer that is right and supported?), then
 // the decision to answer on every question's best candidate under it
-// (an answerable question answered right, against an unanswerable one),
-// and the threshold that makes the most right decisions.
+// (an answerable question answered right by it alone, against an
+// unanswerable one), the threshold that makes the most right decisions,
+// and the margins within which a companion sentence, or another
+// article's report, is given beside the best (bestCompanion).
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	candNames, answerNames := knowledge.FeatureNames()
 	b, err := f.base(ctx, &model.Model{})
@@ -233,38 +235,30 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	}
 	defer b.Close()
 	pairs := map[bool][]pairing{} // by whether the companion is another article's report
-	for _, q := range qs {
-		if !q.Answerable {
-			continue
-		}
-		t, err := b.Trace(ctx, q.Question.Question)
-		if err != nil {
-			return nil, err
-		}
-		_, alone := q.Grade(true, t.Alone.Text, passages(t.Alone))
-		_, paired := q.Grade(true, t.Paired.Text, passages(t.Paired))
-		pairs[t.Report] = append(pairs[t.Report], pairing{t.Gap, alone, paired})
-	}
-	m.Companion, m.Report = bestCompanion(pairs[false]), bestCompanion(pairs[true])
 	var examples []model.Example
 	for _, q := range qs {
 		t, err := b.Trace(ctx, q.Question.Question)
 		if err != nil {
 			return nil, err
 		}
+		// The decision rests on the best candidate: whether it answers
+		// alone, not helped by the companion, which is fitted apart.
+		_, alone := q.Grade(true, t.Alone.Text, passages(t.Alone))
+		if q.Answerable {
+			_, paired := q.Grade(true, t.Paired.Text, passages(t.Paired))
+			pairs[t.Report] = append(pairs[t.Report], pairing{t.Gap, alone, paired})
+		}
 		if t.AnswerFeatures == nil {
 			continue // nothing found to answer with
 		}
-		// The decision rests on the best candidate: whether it answers
-		// alone, not helped by the companion, which is fitted apart.
-		_, ok := q.Grade(true, t.Alone.Text, passages(t.Alone))
-		if q.Answerable && !ok {
+		if q.Answerable && !alone {
 			// A wrong answer scores as a refusal does: nothing to
 			// learn about when to refuse.
 			continue
 		}
 		examples = append(examples, model.Example{X: f.without(answerNames, t.AnswerFeatures), Y: q.Answerable})
 	}
+	m.Companion, m.Report = bestCompanion(pairs[false]), bestCompanion(pairs[true])
 	m.Answer = model.Fit(answerNames, examples, l2)
 	m.Threshold = bestThreshold(m.Answer, examples)
 	return m, nil
