@@ -78,7 +78,7 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 	if !b.answerable(q, cands) {
 		return a, nil
 	}
-	return b.compose(q, cands, a), nil
+	return b.compose(q, cands, a, margins{b.model.Companion, b.model.Report}), nil
 }
 
 // rank runs the stages up to the scored candidates, best first: none when

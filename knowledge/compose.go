@@ -12,9 +12,11 @@ import (
 
 // compose writes the answer from the scored sentences, best first: for a
 // count that the articles report differently, every report with its date;
-// otherwise the best sentence, with the passages of other articles that
+// for a message that says the reports differ, each side; otherwise the
+// best sentence, and beside it the next best when it scores within the
+// margin of it (see companion), with the passages of other articles that
 // say the same as further citations.
-func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
+func (b *Base) compose(q question, cands []candidate, a Answer, m margins) Answer {
 	a.Found = true
 	if q.counting && b.enabled(Conflicts) {
 		if text, lead, cites, ok := b.conflict(q, cands); ok {
@@ -29,6 +31,7 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 		}
 	}
 	best := cands[0]
+	best.number = b.checkedCount(q, best)
 	p := &b.passages[best.passage]
 	a.Text = answerText(q, p, best.sentence)
 	a.Lead = leadPhrase(q, p.sentence(best.sentence), &p.info[best.sentence], best.number)
@@ -39,24 +42,12 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 	}
 	a.Citations = append(a.Citations, first)
 	seen := map[int]bool{p.doc: true}
-	if b.enabled(Conflicts) {
-		if o, ok := b.otherReport(q, cands, a.Lead); ok {
-			op := &b.passages[o.passage]
-			ol := leadPhrase(q, op.sentence(o.sentence), &op.info[o.sentence], o.number)
-			date := b.docs[op.doc].Date.Human()
-			source := b.docs[op.doc].Publisher
-			if source == "" {
-				source = "another article"
-			}
-			tail := fmt.Sprintf("%s%s, %s): ", alsoReported, source, date)
-			room := MaxAnswerLen - utf8.RuneCountInString(a.Text) - utf8.RuneCountInString(tail)
-			if room >= utf8.RuneCountInString(ol)+20 {
-				a.Text += tail + excerpt(q, op.sentence(o.sentence), &op.info[o.sentence], ol, room)
-				a.Lead += "; also reported: " + ol + " (" + date + ")"
-				cite := b.citation(op)
-				cite.Mark = ol
-				a.Citations = append(a.Citations, cite)
-				seen[op.doc] = true
+	if c, gap, ok := b.companion(q, cands, a.Text, a.Lead); ok && b.enabled(Companions) {
+		report := b.isReport(q, best, c)
+		if (!report || b.enabled(Conflicts)) && gap <= m.of(report) {
+			if paired, ok := b.pair(q, a, best, c); ok {
+				a = paired
+				seen[b.passages[c.passage].doc] = true
 			}
 		}
 	}
@@ -78,42 +69,6 @@ func (b *Base) compose(q question, cands []candidate, a Answer) Answer {
 	return a
 }
 
-// alsoReported opens, in an answer's text, another article's report that
-// answers differently.
-const alsoReported = " Also reported ("
-
-// otherMargin is how far below the best candidate's log-odds another
-// article's sentence may score and still be given as another report when
-// it answers differently.
-const otherMargin = 5.0
-
-// otherReport finds, for a question whose kind has a short answer (a name,
-// number, date or place), the best sentence of another article that
-// answers differently from lead, within otherMargin of the best: a report
-// that conflicts with the first, whether or not the question says so.
-func (b *Base) otherReport(q question, cands []candidate, lead string) (candidate, bool) {
-	if lead == "" || len(cands) < 2 {
-		return candidate{}, false
-	}
-	best := cands[0]
-	doc := b.passages[best.passage].doc
-	for _, c := range cands[1:] {
-		if c.score < best.score-otherMargin {
-			break
-		}
-		p := &b.passages[c.passage]
-		if p.doc == doc || !b.holdsKind(q, &c) {
-			continue
-		}
-		l := leadPhrase(q, p.sentence(c.sentence), &p.info[c.sentence], c.number)
-		if l == "" || strings.Contains(strings.ToLower(lead), strings.ToLower(l)) || strings.Contains(strings.ToLower(l), strings.ToLower(lead)) {
-			continue
-		}
-		return c, true
-	}
-	return candidate{}, false
-}
-
 // maxReports is how many articles' reports a conflicting answer gives:
 // two sides, each room enough for its sentence.
 const maxReports = 2
@@ -124,11 +79,15 @@ type composed struct {
 }
 
 // reports composes an answer for a message that says the reports differ:
-// the best sentence of each of the two articles with the best candidates,
-// latest article first, each with its date and its passage cited. It
-// reports false when only one article answers.
+// the best sentence, and the best of another article that gives another
+// answer — another name, number, date or place where the kind has one
+// (not the same in another spelling), else another sentence holding the
+// kind of answer asked for — latest article first, each with its source
+// and date and its passage cited. It reports false when no other article
+// answers otherwise.
 func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var picked []candidate
+	var leads []string
 	seenDoc := map[int]bool{}
 	seenText := map[string]bool{}
 	for i, c := range cands {
@@ -137,11 +96,16 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 		}
 		p := &b.passages[c.passage]
 		s := p.sentence(c.sentence)
-		if seenDoc[p.doc] || seenText[s] {
+		c.number = b.checkedCount(q, c)
+		if seenDoc[p.doc] || seenText[normalSentence(s)] || q.counting && c.number == nil || len(picked) > 0 && (!b.holdsKind(q, &c) || c.coverage < minCoverage) {
 			continue
 		}
-		seenDoc[p.doc], seenText[s] = true, true
-		picked = append(picked, c)
+		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
+		if len(picked) > 0 && leads[0] != "" && (l == "" || slices.ContainsFunc(leads, func(o string) bool { return sameAnswer(o, l) })) {
+			continue // the same answer again
+		}
+		seenDoc[p.doc], seenText[normalSentence(s)] = true, true
+		picked, leads = append(picked, c), append(leads, l)
 	}
 	if len(picked) < 2 {
 		return composed{}, false
@@ -149,15 +113,15 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	sort.SliceStable(picked, func(i, j int) bool {
 		return b.passages[picked[i].passage].doc > b.passages[picked[j].passage].doc
 	})
-	room := MaxAnswerLen/len(picked) - 16
+	rooms := b.sideRooms(picked)
 	var r composed
 	var text, lead []string
-	for _, c := range picked {
+	for i, c := range picked {
 		p := &b.passages[c.passage]
 		s := p.sentence(c.sentence)
 		date := b.docs[p.doc].Date.Human()
 		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
-		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, room), "."), date))
+		text = append(text, fmt.Sprintf("%s (%s)", strings.TrimRight(excerpt(q, s, &p.info[c.sentence], l, rooms[i]), "."), b.source(p.doc)))
 		cite := b.citation(p)
 		cite.Mark = l
 		if l == "" {
@@ -172,6 +136,43 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	return r, true
 }
 
+// sideRooms shares among the sides of a conflicting answer the runes
+// their sources' labels and the "; " between them leave: a side whose
+// sentence is shorter than an equal share keeps it whole and leaves the
+// rest to the others.
+func (b *Base) sideRooms(sides []candidate) []int {
+	left := MaxAnswerLen - 2*(len(sides)-1)
+	need := make([]int, len(sides))
+	for i, c := range sides {
+		p := &b.passages[c.passage]
+		left -= utf8.RuneCountInString(b.source(p.doc)) + 3
+		need[i] = utf8.RuneCountInString(p.sentence(c.sentence))
+	}
+	order := make([]int, len(sides))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int { return need[x] - need[y] })
+	rooms := make([]int, len(sides))
+	for k, i := range order {
+		rooms[i] = min(need[i], left/(len(sides)-k))
+		left -= rooms[i]
+	}
+	return rooms
+}
+
+// source names an article in an answer's text: its publisher, else its
+// author, if known, and its date.
+func (b *Base) source(doc int) string {
+	d := &b.docs[doc]
+	for _, by := range []string{d.Publisher, d.Author} {
+		if by != "" {
+			return by + ", " + d.Date.Human()
+		}
+	}
+	return d.Date.Human()
+}
+
 // conflict composes an answer for a count that the articles report
 // differently: the latest figure first, then the earlier ones with their
 // dates, each from a cited passage. It reports false when the articles
@@ -184,19 +185,23 @@ func (b *Base) conflict(q question, cands []candidate) (string, string, []Citati
 	var reports []report // one per article: its best sentence with a count
 	seenDoc := map[int]bool{}
 	top := cands[0].prior
-	counts := -1 // what the best count counts
+	counts := -1 // what the best count counts, as its sentence says
 	for _, c := range cands {
-		if c.number != nil && c.coverage >= minCoverage {
-			counts = c.counts
+		if n := b.checkedCount(q, c); n != nil && c.coverage >= minCoverage {
+			p := &b.passages[c.passage]
+			counts = b.countedConcept(q, p.sentence(c.sentence), n)
 			break
 		}
+	}
+	if counts < 0 {
+		return "", "", nil, false
 	}
 	for _, c := range cands {
 		strong := c.coverage >= minCoverage && c.prior >= top-conflictMargin
 		// A later article may count the same thing without repeating
 		// the question's context ("in the Crocus City Hall attack").
-		same := c.counts == counts && c.coverage >= conflictCoverage
-		if c.number == nil || !(strong || same) {
+		same := c.coverage >= conflictCoverage
+		if c.number = b.countOf(q, c, counts); c.number == nil || !(strong || same) {
 			continue
 		}
 		d := b.passages[c.passage].doc
@@ -344,10 +349,12 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 }
 
 // leadPlace is the first place the sentence names that the question does
-// not (and no nationality: "in Russian custody").
+// not (and no nationality: "in Russian custody"; no time: "in the
+// evening of March 22").
 func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
 	for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
-		if !demonymRE.MatchString(strings.Fields(m[1])[0]) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
+		first := strings.Fields(m[1])[0]
+		if !demonymRE.MatchString(first) && !dateRE.MatchString(first) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
 			return m[1]
 		}
 	}
@@ -396,14 +403,10 @@ func leadQuote(_ question, sentence string, info *sentenceInfo, _ *numberAt) str
 // nameRE finds a run of capitalised words: a name.
 var nameRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+the\s+|of\s+)?\p{Lu}[\p{L}'’-]*)*`)
 
-// excerpt cuts a sentence to at most room runes (counted as bytes, which
-// is no fewer) around what answers: the lead phrase when there is one,
-// else the window holding most of the question's concepts and of the
-// evidence of the kind of answer asked for ("using gasoline" for how).
 // nameDistance is how far, in bytes, the span loc is from the nearest of
-// offsets, in steps of maxNameGap: names within one step are equally near.
+// offsets: of "ISIS Islamic State – Caucasus Province branch", the name
+// of the branch is the nearer.
 func nameDistance(loc []int, offsets []int) int {
-	const maxNameGap = 40
 	d := math.MaxInt
 	for _, o := range offsets {
 		switch {
@@ -415,9 +418,13 @@ func nameDistance(loc []int, offsets []int) int {
 			d = 0
 		}
 	}
-	return d / maxNameGap
+	return d
 }
 
+// excerpt cuts a sentence to at most room runes (counted as bytes, which
+// is no fewer) around what answers: the lead phrase when there is one,
+// else the window holding most of the question's concepts and of the
+// evidence of the kind of answer asked for ("using gasoline" for how).
 func excerpt(q question, s string, info *sentenceInfo, lead string, room int) string {
 	if utf8.RuneCountInString(s) <= room {
 		return s

@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,9 +19,11 @@ func TestLead(t *testing.T) {
 		{"Where were the suspects detained?", []string{"Bryansk"}},
 		{"Who claimed responsibility for the attack?", []string{"Islamic State"}},
 		{"How many people were killed?", []string{"139", "40"}},
-		// Two articles name different branches: both, each cited; the
-		// name next to the noun asked for ("branch") leads.
-		{"Which branch of ISIS is suspected?", []string{"ISIS", "Khorasan"}},
+		// The name next to the noun asked for ("branch") leads. (Another
+		// article names another branch; whether it is reported beside
+		// depends on how close the ranker scores it: see TestReports
+		// for a question that says the reports differ.)
+		{"Which branch of ISIS is suspected?", []string{"ISIS-K"}},
 	} {
 		a, err := b.Answer(t.Context(), tt.question)
 		if err != nil {
@@ -29,11 +33,7 @@ func TestLead(t *testing.T) {
 			t.Errorf("Answer(%q) not found", tt.question)
 			continue
 		}
-		for _, w := range tt.lead {
-			if !strings.Contains(a.Lead, w) {
-				t.Errorf("Answer(%q).Lead = %q, want it to hold %q", tt.question, a.Lead, w)
-			}
-		}
+		holdsAll(t, tt.question, "Lead", a.Lead, tt.lead)
 		for i, c := range a.Citations {
 			if c.Mark != "" && !strings.Contains(c.Passage, c.Mark) {
 				t.Errorf("Answer(%q) citation %d marks %q, which its passage lacks", tt.question, i, c.Mark)
@@ -41,6 +41,95 @@ func TestLead(t *testing.T) {
 		}
 		if a.Citations[0].Mark == "" {
 			t.Errorf("Answer(%q): the first citation marks nothing", tt.question)
+		}
+	}
+}
+
+// TestReports checks that changing and conflicting reports give each side
+// — another answer, not the same one again or a count of another thing —
+// with its date, each side's passage cited.
+func TestReports(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		question string
+		want     []string // all in the answer's text
+		not      []string // none in it
+		lead     []string // all in its lead
+	}{
+		{"How did the attackers start the fire? I've read different versions", []string{"grenade", "gasoline"}, nil, nil},
+		{"how many attackers were caught — did that number change?", []string{"four", "at least one", "25 March"}, nil, nil},
+		// Counts of the same thing only: not the injured, not a video.
+		{"How many gunmen were there?", []string{"four", "at least three"}, []string{"100", "One video"}, nil},
+		// Two names of the branch, not one in two spellings.
+		{"Which branch of ISIS claimed it? I've seen two different names", []string{"Caucasus Province", "Islamic State"}, nil, []string{"Caucasus Province", "Islamic State"}},
+		// Each side another answer, whatever the sides are.
+		{"When did the attack happen? the reports dont match", nil, nil, nil},
+		// A side must carry the question as another article's answer
+		// would: no other article's sentence does, so one side only
+		// (the AP's count of gunmen is no answer to it).
+		{"Did Putin react to the attack? One article says he kept silent", []string{"not reacted"}, []string{"gunmen"}, nil},
+	} {
+		a, err := b.Answer(t.Context(), tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Found {
+			t.Errorf("Answer(%q) not found", tt.question)
+			continue
+		}
+		holdsAll(t, tt.question, "Text", a.Text, tt.want)
+		holdsAll(t, tt.question, "Lead", a.Lead, tt.lead)
+		var sides []string
+		for _, side := range strings.Split(a.Lead, "; ") {
+			answer, _, _ := strings.Cut(side, ",")
+			for _, other := range sides {
+				if sameAnswer(answer, other) {
+					t.Errorf("Answer(%q).Lead = %q gives %q twice", tt.question, a.Lead, answer)
+				}
+			}
+			sides = append(sides, answer)
+		}
+		for _, w := range tt.not {
+			if strings.Contains(a.Text, w) {
+				t.Errorf("Answer(%q) = %q, want it without %q", tt.question, a.Text, w)
+			}
+		}
+		for _, part := range textParts(a.Text) {
+			for _, side := range reportSource.Split(part, -1) {
+				for _, piece := range strings.Split(side, "…") {
+					if piece = strings.TrimSpace(piece); piece != "" && !slices.ContainsFunc(a.Citations, func(c Citation) bool { return strings.Contains(c.Passage, piece) }) {
+						t.Errorf("Answer(%q): %q is in no cited passage", tt.question, piece)
+					}
+				}
+			}
+		}
+	}
+}
+
+// reportSource matches the source and date an answer gives a report.
+var reportSource = regexp.MustCompile(`\s*\((?:[^()]*, )?\d{1,2} \w+ \d{4}(?:, the latest report)?\)[.;]?|Earlier reports:.*$`)
+
+// holdsAll checks that the field of an answer holds every phrase of want.
+func holdsAll(t *testing.T, question, field, got string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("Answer(%q).%s = %q, want it to hold %q", question, field, got, w)
+		}
+	}
+}
+
+// TestLeadPlace checks that a where answer leads with a place, not a
+// nationality or a time that a preposition introduces too.
+func TestLeadPlace(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(t.Context(), b.normalise("In which city is Crocus City Hall?"))
+	for _, tt := range []struct{ sentence, want string }{
+		{"In the evening of March 22, in the city of Krasogorsk in the suburbs of Moscow, 5 armed men opened fire.", "Krasogorsk"},
+		{"At least one of the attackers is said to be in Russian custody, near Bryansk.", "Bryansk"},
+	} {
+		if got := leadPlace(q, tt.sentence, nil, nil); got != tt.want {
+			t.Errorf("leadPlace(%q) = %q, want %q", tt.sentence, got, tt.want)
 		}
 	}
 }

@@ -113,12 +113,12 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 76, 11},
+		{"../../shared/eval/chat.jsonl", 87, 8},
 		{"dev", 31, 3},
-		{"hard", 43, 13},
-		{"variants", 45, 7},
-		{"probe", 19, 11},
-		{"probe2", 34, 5},
+		{"hard", 54, 8},
+		{"variants", 47, 7},
+		{"probe", 24, 8},
+		{"probe2", 35, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

@@ -31,10 +31,10 @@ func (b *Base) correct(word string) string {
 // commonest wins.
 func closest(word string, vocab map[string]int) string {
 	n := utf8.RuneCountInString(word)
-	if n < 4 {
+	maxDist := spellingTolerance(n)
+	if maxDist == 0 {
 		return ""
 	}
-	maxDist := min(1+(n-4)/4, 2)
 	best, bestDist, bestCount := "", maxDist+1, 0
 	for cand, count := range vocab {
 		m := utf8.RuneCountInString(cand)
@@ -50,6 +50,16 @@ func closest(word string, vocab map[string]int) string {
 		return ""
 	}
 	return best
+}
+
+// spellingTolerance is how many edits a word of n letters may differ by
+// and still be the same word misspelt: none under four letters, then one
+// edit per five letters, two at most.
+func spellingTolerance(n int) int {
+	if n < 4 {
+		return 0
+	}
+	return min(1+(n-4)/4, 2)
 }
 
 // countSpelling counts the words of text, lower-cased, for correct, and

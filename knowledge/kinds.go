@@ -76,6 +76,7 @@ type vocabulary struct {
 	speech    map[string]bool // terms of verbs of speech
 	auxiliary map[string]bool // words that open a yes/no question
 	count     map[string]bool // terms of nouns too general to be counted
+	clause    map[string]bool // words that join clauses
 	counting  map[string]bool // words that ask for a count
 	howMuch   map[string]bool // words after "how" that ask for a number
 	kindNouns map[string]qtype
@@ -96,6 +97,7 @@ func readVocabulary(lines map[string][]string) (*vocabulary, error) {
 	}
 	v.frame, v.speech, v.auxiliary = set("frame"), set("speech"), set("auxiliary")
 	v.count, v.counting, v.howMuch = set("count"), set("counting"), set("how much")
+	v.clause = set("clause")
 	for section, ws := range lines {
 		what, name, ok := strings.Cut(section, " ")
 		if !ok || (what != "kind" && what != "instance" && what != "bare" && what != "opens") {

@@ -96,17 +96,22 @@ const (
 	// question's words it lacks, and tells English words from
 	// misspellings.
 	Vectors
+	// Companions gives the next best sentence beside the best when it
+	// scores within the fitted margin of it, and, with Conflicts, another
+	// article's other short answer as its report.
+	Companions
 )
 
 var techniqueNames = map[Techniques]string{
 	Synonyms: "synonyms", Fuzzy: "fuzzy", AnswerTypes: "answertypes", Conflicts: "conflicts",
 	Translation: "translation", EventFilter: "eventfilter", WordNet: "wordnet", Vectors: "vectors",
+	Companions: "companions",
 }
 
 // AllTechniques lists the techniques, in order.
 func AllTechniques() []Techniques {
 	var out []Techniques
-	for t := Synonyms; t <= Vectors; t <<= 1 {
+	for t := Synonyms; t <= Companions; t <<= 1 {
 		out = append(out, t)
 	}
 	return out

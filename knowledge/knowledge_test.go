@@ -139,11 +139,17 @@ func TestAnswer(t *testing.T) {
 		if c.Doc == "" || c.Title == "" || c.Date == "" {
 			t.Errorf("Answer(%.40q) citation lacks metadata: %+v", tt.question, c)
 		}
-		// Each part of the text is in a cited passage: the answer in the
-		// first, another article's report in another.
+		// Each part of the text is in a cited passage: the answer opens
+		// the first; a companion sentence, or another article's report,
+		// is in another.
 		first, other, _ := strings.Cut(a.Text, alsoReported)
-		if !strings.Contains(c.Passage, strings.TrimSuffix(first, "…")) {
-			t.Errorf("Answer(%.40q).Text %q is not in the cited passage %q", tt.question, first, c.Passage)
+		if opening := first[:min(len(first), 30)]; !strings.Contains(c.Passage, opening) {
+			t.Errorf("Answer(%.40q).Text %q does not open with the cited passage %q", tt.question, first, c.Passage)
+		}
+		for _, part := range textParts(first) {
+			if !slices.ContainsFunc(a.Citations, func(c Citation) bool { return strings.Contains(c.Passage, part) }) {
+				t.Errorf("Answer(%.40q): %q is in no cited passage", tt.question, part)
+			}
 		}
 		if _, excerpt, ok := strings.Cut(other, "): "); ok {
 			excerpt = strings.TrimSuffix(strings.TrimPrefix(excerpt, "…"), "…")
@@ -228,4 +234,16 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		kb.Close()
 	}
+}
+
+// textParts splits an answer's text into its sentences, without the
+// ellipses that mark where one was shortened.
+func textParts(text string) []string {
+	var out []string
+	for _, sp := range splitSentences(text) {
+		if part := strings.Trim(text[sp.start:sp.end], " …"); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

@@ -183,14 +183,12 @@ type candidate struct {
 	known, wordnet, vectors, held float64
 	similarity                    float64 // its cosine with the question in meaning
 	number                        *numberAt
-	counts                        int // the concept number counts, for a how-many question
 }
 
 // A unit is where a sentence carries one of the question's concepts: a
 // number next to it counts it.
 type unit struct {
-	pos     int // byte offset in the sentence
-	concept int // index into question.concepts
+	pos int // byte offset in the sentence
 }
 
 // score scores every sentence of the retrieved passages, best first.
@@ -222,13 +220,13 @@ func (b *Base) score(q question, hits []int) []candidate {
 			instance := namesInstance(q.kind, info, questionTerms)
 			var carried, known, own, soft, near float64
 			var units []unit
-			for ci, c := range q.concepts {
+			for _, c := range q.concepts {
 				found := false
 				for _, alt := range c.alts {
 					if pos, ok := carries(info.terms, alt); ok {
 						found = true
 						if !(len(alt) == 1 && b.vocabulary.count[alt[0]]) {
-							units = append(units, unit{pos, ci})
+							units = append(units, unit{pos})
 						}
 						break
 					}
@@ -240,7 +238,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 					own += c.weight
 				case c.typed && instance:
 					share = instanceShare
-				case b.softCarries(info, c, ci, &units):
+				case b.softCarries(info, c, &units):
 					share = contextShare
 					soft += c.weight
 				case b.passageCarries(p, c):
@@ -259,7 +257,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 			cand.prior = cand.coverage + 0.02/float64(rank+1)
 			var bonus float64
 			if b.enabled(AnswerTypes) {
-				bonus, cand.number, cand.counts = kindEvidence(q, info, questionTerms, units)
+				bonus, cand.number = kindEvidence(q, info, questionTerms, units)
 				cand.prior += bonus
 			}
 			held := 0.0
@@ -449,10 +447,10 @@ func boolValue(v bool) float64 {
 
 // softCarries reports whether a sentence carries a word WordNet gives
 // for the concept's word, and notes where, for a number next to it.
-func (b *Base) softCarries(info *sentenceInfo, c concept, ci int, units *[]unit) bool {
+func (b *Base) softCarries(info *sentenceInfo, c concept, units *[]unit) bool {
 	for _, alt := range c.soft {
 		if pos, ok := carries(info.terms, alt); ok {
-			*units = append(*units, unit{pos, ci})
+			*units = append(*units, unit{pos})
 			return true
 		}
 	}
@@ -700,61 +698,60 @@ func hasNew(set, known map[string]bool) bool {
 // kindEvidence scores how well a sentence holds the kind of answer the
 // question wants, beyond the question's own words. For a how-many
 // question it also returns the number that counts what was asked.
-func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []unit) (float64, *numberAt, int) {
+func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []unit) (float64, *numberAt) {
 	switch q.kind {
 	case qHowMany:
-		if n, counts := countedNumber(info.numbers, units); n != nil {
-			return 0.3, n, counts
+		if n := countedNumber(info.numbers, units); n != nil {
+			return 0.3, n
 		}
 		if len(info.numbers) > 0 {
-			return 0.1, nil, -1
+			return 0.1, nil
 		}
-		return -0.1, nil, -1
+		return -0.1, nil
 	case qWhen:
 		if info.exact {
-			return 0.35, nil, -1
+			return 0.35, nil
 		}
 		if info.date {
-			return 0.15, nil, -1
+			return 0.15, nil
 		}
-		return -0.1, nil, -1
+		return -0.1, nil
 	case qWhere:
 		if hasNew(info.places, questionTerms) {
-			return 0.25, nil, -1
+			return 0.25, nil
 		}
 	case qWho:
 		if hasNew(info.names, questionTerms) {
-			return 0.15, nil, -1
+			return 0.15, nil
 		}
 	case qWhy:
 		if info.reason {
-			return 0.2, nil, -1
+			return 0.2, nil
 		}
 	case qHow:
 		if info.manner {
-			return 0.1, nil, -1
+			return 0.1, nil
 		}
 	case qYesNo:
 		if info.stance {
-			return 0.1, nil, -1
+			return 0.1, nil
 		}
 	case qQuote:
 		switch {
 		case info.quoted >= 30:
-			return 0.15, nil, -1
+			return 0.15, nil
 		case info.speech:
-			return 0.05, nil, -1
+			return 0.05, nil
 		}
 	}
-	return 0, nil, -1
+	return 0, nil
 }
 
-// countedNumber finds the number that counts the thing at one of units,
-// and which concept that is: just before it ("139 people were killed"),
-// or else just after it ("killing at least 40 people").
-func countedNumber(nums []numberAt, units []unit) (*numberAt, int) {
+// countedNumber finds the number that counts the thing at one of units:
+// just before it ("139 people were killed"), or else just after it
+// ("killing at least 40 people").
+func countedNumber(nums []numberAt, units []unit) *numberAt {
 	var best *numberAt
-	counts := -1
 	bestDist := math.MaxInt
 	for _, un := range units {
 		u := un.pos
@@ -770,9 +767,9 @@ func countedNumber(nums []numberAt, units []unit) (*numberAt, int) {
 				continue
 			}
 			if d < bestDist {
-				best, bestDist, counts = n, d, un.concept
+				best, bestDist = n, d
 			}
 		}
 	}
-	return best, counts
+	return best
 }

@@ -24,8 +24,8 @@ func TestTechniques(t *testing.T) {
 		{Synonyms, "Who took credit for the massacre?", []string{"Islamic State"}},
 		{Fuzzy, "What did Medvedv threaten?", []string{"destroyed mercilessly"}},
 		{Fuzzy, "How far is Briansk from Moscow?", []string{"340 km"}},
-		{AnswerTypes, "When did the attack happen?", []string{"March 22"}},
-		{AnswerTypes, "Where were the suspects detained?", []string{"Bryansk"}},
+		{AnswerTypes, "Why might the ISIS claim be fake?", []string{"template"}},
+		{AnswerTypes, "In which town is the Crocus concert venue?", []string{"Krasnogorsk"}},
 		{AnswerTypes, "On which day of the week did the attack happen?", []string{"March 22"}},
 		{Conflicts, "How many people were killed?", []string{"139", "40"}},
 		// The latest article counts the dead without naming the venue.
@@ -195,7 +195,7 @@ func TestDistractors(t *testing.T) {
 		t.Errorf("dev set among distractors: supported %d, abstained %d; want at least %d and %d",
 			dev.supported, dev.abstained, floorSupported, floorAbstained)
 	}
-	const floorHardSupported, floorHardAbstained = 40, 13
+	const floorHardSupported, floorHardAbstained = 50, 8
 	if hard.supported < floorHardSupported || hard.abstained < floorHardAbstained {
 		t.Errorf("hard set among distractors: supported %d, abstained %d; want at least %d and %d",
 			hard.supported, hard.abstained, floorHardSupported, floorHardAbstained)

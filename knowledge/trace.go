@@ -1,6 +1,9 @@
 package knowledge
 
-import "context"
+import (
+	"context"
+	"math"
+)
 
 // A Trace is what the engine worked out for one question, for fitting
 // and measuring its model (cmd/fitanswer).
@@ -9,6 +12,15 @@ type Trace struct {
 	// given even when the model would abstain; Abstain tells.
 	Answer  Answer
 	Abstain bool
+	// Alone and Paired are the answer composed without and with the
+	// companion sentence (see companion), and Gap how far, in log-odds,
+	// the companion scores below the best candidate: +Inf when there is
+	// none. Report tells that the companion is another article's other
+	// short answer. The fitted margins (Companion, Report) choose between
+	// them.
+	Alone, Paired Answer
+	Gap           float64
+	Report        bool
 	// AnswerFeatures are the features of the decision to answer; nil
 	// when the best candidate lacks the kind of answer asked for, which
 	// refuses whatever the model says.
@@ -33,7 +45,7 @@ func FeatureNames() (candidate, answer []string) {
 
 // Trace runs the spine on text as Answer does, and reports its workings.
 func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
-	t := Trace{Answer: Answer{Question: text, Language: "en", Citations: []Citation{}}, Abstain: true}
+	t := Trace{Answer: Answer{Question: text, Language: "en", Citations: []Citation{}}, Abstain: true, Gap: math.Inf(1)}
 	q, cands, err := b.rank(ctx, text)
 	if err != nil {
 		return Trace{}, err
@@ -46,7 +58,12 @@ func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
 	if b.holdsKind(q, &cands[0]) {
 		t.AnswerFeatures = b.answerFeatures(q, cands)
 	}
-	t.Answer = b.compose(q, cands, t.Answer)
+	t.Alone = b.compose(q, cands, t.Answer, margins{math.Inf(-1), math.Inf(-1)})
+	t.Paired = b.compose(q, cands, t.Answer, margins{math.Inf(1), math.Inf(1)})
+	t.Answer = b.compose(q, cands, t.Answer, margins{b.model.Companion, b.model.Report})
+	if c, gap, ok := b.companion(q, cands, t.Alone.Text, t.Alone.Lead); ok {
+		t.Gap, t.Report = gap, b.isReport(q, cands[0], c)
+	}
 	for _, c := range cands {
 		p := &b.passages[c.passage]
 		t.Candidates = append(t.Candidates, TracedCandidate{Features: c.features, Text: answerText(q, p, c.sentence), Passage: p.text})

@@ -19,6 +19,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,10 +209,12 @@ const l2 = 1e-3
 const innerFolds = 3
 
 // fit fits the candidate model on the candidates of the answerable
-// questions (which give an answer that is right and supported?), then
-// the decision to answer on every question's best candidate under a
-// candidate model fitted without it (is the answer right?), and the
-// threshold that makes the most right decisions.
+// questions (which give an answer that is right and supported?), then,
+// under candidate models fitted without them, the decision to answer on
+// every question's best candidate (does it answer right alone?), the
+// threshold that makes the most right decisions, and the margins within
+// which a companion sentence, or another article's report, is given
+// beside the best (bestCompanion).
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	_, answerNames := knowledge.FeatureNames()
 	groups, err := f.groups(ctx, qs)
@@ -219,6 +222,7 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 		return nil, err
 	}
 	var examples, decisive []model.Example
+	pairs := map[bool][]pairing{} // by whether the companion is another article's report
 	for k := 0; k < innerFolds; k++ {
 		var train, test []labelled
 		for _, q := range qs {
@@ -228,13 +232,14 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 				train = append(train, q)
 			}
 		}
-		e, d, err := f.decisions(ctx, f.ranker(train, groups), test)
+		e, d, err := f.decisions(ctx, f.ranker(train, groups), test, pairs)
 		if err != nil {
 			return nil, err
 		}
 		examples, decisive = append(examples, e...), append(decisive, d...)
 	}
 	m := f.ranker(qs, groups)
+	m.Companion, m.Report = bestCompanion(pairs[false]), bestCompanion(pairs[true])
 	m.Answer = model.Fit(answerNames, examples, l2)
 	m.Threshold = bestThreshold(m.Answer, decisive)
 	return m, nil
@@ -293,11 +298,13 @@ func (f *fitter) ranker(qs []labelled, groups map[string][]model.Example) *model
 }
 
 // decisions are the examples for the decision to answer of qs under the
-// candidate model m: whether the best candidate's answer is right. A
-// wrong answer to an answerable question is better refused, so the model
-// learns from it; but it scores as a refusal does, so it is not among
-// the decisive examples that set the threshold.
-func (f *fitter) decisions(ctx context.Context, m *model.Model, qs []labelled) (examples, decisive []model.Example, err error) {
+// candidate model m: whether the best candidate's answer is right alone,
+// not helped by the companion, which is fitted apart. A wrong answer to
+// an answerable question is better refused, so the model learns from it;
+// but it scores as a refusal does, so it is not among the decisive
+// examples that set the threshold. It adds to pairs what giving the
+// companion does for each answerable question.
+func (f *fitter) decisions(ctx context.Context, m *model.Model, qs []labelled, pairs map[bool][]pairing) (examples, decisive []model.Example, err error) {
 	_, answerNames := knowledge.FeatureNames()
 	b, err := f.base(ctx, m)
 	if err != nil {
@@ -309,10 +316,15 @@ func (f *fitter) decisions(ctx context.Context, m *model.Model, qs []labelled) (
 		if err != nil {
 			return nil, nil, err
 		}
+		_, ok := q.Grade(true, t.Alone.Text, passages(t.Alone))
+		if q.Answerable {
+			_, paired := q.Grade(true, t.Paired.Text, passages(t.Paired))
+			pairs[t.Report] = append(pairs[t.Report], pairing{t.Gap, ok, paired})
+			ok = ok || paired
+		}
 		if t.AnswerFeatures == nil {
 			continue // nothing found to answer with
 		}
-		_, ok := q.Grade(true, t.Answer.Text, passages(t.Answer))
 		e := model.Example{X: f.without(answerNames, t.AnswerFeatures), Y: q.Answerable && ok}
 		examples = append(examples, e)
 		if ok || !q.Answerable {
@@ -320,6 +332,54 @@ func (f *fitter) decisions(ctx context.Context, m *model.Model, qs []labelled) (
 		}
 	}
 	return examples, decisive, nil
+}
+
+// A pairing is what giving the companion sentence beside the best does
+// for one answerable question: how far below the best it scores, and
+// whether the answer is right (and supported) without it and with it.
+type pairing struct {
+	gap           float64
+	alone, paired bool
+}
+
+// bestCompanion is the margin in log-odds within which giving the
+// companion makes the most right answers: the smallest such, midway
+// between two neighbouring gaps, so that answers stay short where the
+// companion adds nothing. Below every gap (-1) none is given.
+func bestCompanion(pairs []pairing) float64 {
+	s := slices.Clone(pairs)
+	sort.Slice(s, func(i, j int) bool { return s[i].gap < s[j].gap })
+	right := 0 // with no companion
+	for _, p := range s {
+		if p.alone {
+			right++
+		}
+	}
+	best, bestRight := -1.0, right
+	for i, p := range s {
+		if math.IsInf(p.gap, 1) {
+			break
+		}
+		// Give the first i+1 their companion.
+		right += boolInt(p.paired) - boolInt(p.alone)
+		if i+1 < len(s) && s[i+1].gap == p.gap {
+			continue // ties go together
+		}
+		if right > bestRight {
+			bestRight, best = right, p.gap
+			if i+1 < len(s) && !math.IsInf(s[i+1].gap, 1) {
+				best = (p.gap + s[i+1].gap) / 2
+			}
+		}
+	}
+	return best
+}
+
+func boolInt(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // bestThreshold is the probability above which answering makes the most
@@ -366,9 +426,9 @@ func passages(a knowledge.Answer) []string {
 }
 
 // evaluate answers qs with m and reports which are right and supported
-// (or rightly refused), and under rankedKey(id) which answerable ones the
-// best candidate answers right, whether or not the engine abstains: the
-// ranking apart from the decision to answer.
+// (or rightly refused), and under openKey(id) which answerable ones the
+// answer composed from the best candidates answers right, whatever the
+// decision to answer says: ranking and composing, apart from the gate.
 func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (map[string]bool, error) {
 	b, err := f.base(ctx, m)
 	if err != nil {
@@ -383,7 +443,7 @@ func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (m
 		}
 		a := t.Answer
 		if q.Answerable && len(t.Candidates) > 0 {
-			_, out[rankedKey(q.ID)] = q.Grade(true, a.Text, passages(a))
+			_, out[openKey(q.ID)] = q.Grade(true, a.Text, passages(a))
 		}
 		if t.Abstain {
 			a = knowledge.Answer{}
@@ -393,9 +453,9 @@ func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (m
 	return out, nil
 }
 
-// rankedKey is the key under which evaluate reports whether the best
-// candidate for a question answers it right.
-func rankedKey(id string) string { return id + "#ranked" }
+// openKey is the key under which evaluate reports whether the answer
+// composed for a question, the gate open, is right.
+func openKey(id string) string { return id + "#open" }
 
 // report prints, by set and kind, the questions answered (right and
 // supported) or rightly refused, fitted and cross-validated.
@@ -426,7 +486,7 @@ func report(w io.Writer, qs []labelled, fitted, cv map[string]bool) {
 		}
 		add([2]string{q.set, "**" + total + "**"}, q.ID)
 		if q.Answerable {
-			add([2]string{q.set, "**ranked first**"}, rankedKey(q.ID))
+			add([2]string{q.set, "**gate open**"}, openKey(q.ID))
 		}
 	}
 	sort.SliceStable(keys, func(i, j int) bool {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"math"
+	"strings"
 	"testing"
 
+	"eventbot/knowledge/evalset"
 	"eventbot/knowledge/model"
 )
 
@@ -38,6 +41,51 @@ func TestBestThreshold(t *testing.T) {
 	for _, e := range ex {
 		if answered := l.Prob(e.X) >= th; answered != e.Y {
 			t.Errorf("x=%v: answered %v at threshold %.2f, want %v", e.X[0], answered, th, e.Y)
+		}
+	}
+}
+
+// TestBestCompanion checks that the margin gives the companion where it
+// makes more answers right, and no further: the smallest margin of the
+// most right answers.
+func TestBestCompanion(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tt := range []struct {
+		name     string
+		pairs    []pairing
+		min, max float64 // the margin lies between
+	}{
+		{"helps when close", []pairing{{0.2, false, true}, {0.5, true, true}, {1.0, false, true}, {3, true, false}, {inf, true, true}}, 1.0, 3},
+		{"never helps", []pairing{{0.2, true, true}, {0.5, true, false}, {inf, false, false}}, math.Inf(-1), 0.2},
+		{"no more than needed", []pairing{{0.2, false, true}, {0.4, true, true}, {2, true, true}}, 0.2, 0.4},
+	} {
+		m := bestCompanion(tt.pairs)
+		if m < tt.min || m >= tt.max {
+			t.Errorf("%s: margin %v, want in [%v, %v)", tt.name, m, tt.min, tt.max)
+		}
+	}
+}
+
+// TestReport checks the table: right answers and refusals by kind and in
+// total, and the answers composed with the gate open, fitted next to
+// cross-validated.
+func TestReport(t *testing.T) {
+	q := func(id, kind string, answerable bool) labelled {
+		return labelled{set: "chat", Question: evalset.Question{ID: id, Kind: kind, Answerable: answerable}}
+	}
+	qs := []labelled{q("a", "casual", true), q("b", "casual", true), q("c", "offtopic", false)}
+	fitted := map[string]bool{"a": true, openKey("a"): true, openKey("b"): true, "c": true}
+	cv := map[string]bool{openKey("a"): true, "c": true}
+	var out strings.Builder
+	report(&out, qs, fitted, cv)
+	for _, row := range []string{
+		"| chat | **answered** | 1/2 | 0/2 |",
+		"| chat | **abstained** | 1/1 | 1/1 |",
+		"| chat | **gate open** | 2/2 | 1/2 |",
+		"| chat | casual | 1/2 | 0/2 |",
+	} {
+		if !strings.Contains(out.String(), row) {
+			t.Errorf("report lacks %q:\n%s", row, out.String())
 		}
 	}
 }

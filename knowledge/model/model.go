@@ -49,6 +49,13 @@ type Model struct {
 	// the engine abstains below Threshold.
 	Answer    Logistic `json:"answer"`
 	Threshold float64  `json:"threshold"`
+	// Companion is how far, in log-odds, the next best sentence may score
+	// below the best and still be given beside it, shortened, when the
+	// ranker is unsure between them.
+	Companion float64 `json:"companion"`
+	// Report is the same margin for another article's other short
+	// answer (a name, number, date or place), given as its report.
+	Report float64 `json:"report"`
 	// Boost corrects Candidate's scores with trees, where features
 	// matter together.
 	Boost Boost `json:"boost"`
