@@ -241,6 +241,9 @@ func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
+	// No query reads bleve's composite "_all" field: without it, a batch
+	// analyses and holds each passage's terms once, not twice.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	dm.AddFieldMappingsAt(fieldText, text)
 	dm.AddFieldMappingsAt(fieldDoc, keyword())
 	dm.AddFieldMappingsAt(fieldEvent, keyword())
