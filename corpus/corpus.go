@@ -134,12 +134,21 @@ func readFile(fsys fs.FS, name string) (Document, error) {
 
 // Sorted returns docs ordered by date, oldest first, then by id.
 func Sorted(docs []Document) []Document {
-	out := slices.Clone(docs)
-	slices.SortStableFunc(out, func(a, b Document) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
+	// The positions are sorted, not the documents: a stable sort of
+	// 50,000 documents moved 9 MB about many times over.
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := docs[i].Date.Compare(docs[j].Date); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(docs[i].ID, docs[j].ID)
 	})
+	out := make([]Document, len(docs))
+	for k, i := range order {
+		out[k] = docs[i]
+	}
 	return out
 }
