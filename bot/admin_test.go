@@ -380,7 +380,9 @@ func TestAdminReloadRefusesBadFiles(t *testing.T) {
 	mustContain(t, "the logs", e.bot.logs.String(), "reload refused: bad article file", "file=broken.txt", "file=bad-date.txt")
 }
 
-// gatedStore holds up the first Load after arm until release is closed.
+// gatedStore holds up the first listing of the store (Files: a reload
+// lists the directory before it reads any file) or Load after arm until
+// release is closed.
 type gatedStore struct {
 	corpus.Dir
 	armed   atomic.Bool
@@ -411,12 +413,21 @@ func (e *adminEnv) holdReload(t *testing.T, gate *gatedStore) {
 	}
 }
 
-func (g *gatedStore) Load() ([]corpus.Document, error) {
+func (g *gatedStore) hold() {
 	if g.armed.CompareAndSwap(true, false) {
 		close(g.entered)
 		<-g.release
 	}
+}
+
+func (g *gatedStore) Load() ([]corpus.Document, error) {
+	g.hold()
 	return g.Dir.Load()
+}
+
+func (g *gatedStore) Files() ([]corpus.File, error) {
+	g.hold()
+	return g.Dir.Files()
 }
 
 func TestQuestionsDuringReload(t *testing.T) {
