@@ -96,16 +96,30 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	files, read, loadErr := list(store)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("load corpus: %w", loadErr)
-	}
+	// The store is listed (at 50k articles, 50,000 stats) while the
+	// engine loads and the index opens.
+	var (
+		files   []listed
+		read    func(string) (corpus.Document, error)
+		loadErr error
+		listing sync.WaitGroup
+	)
+	listing.Go(func() { files, read, loadErr = list(store) })
 	eng, err := newEngine(logger, opts.Options)
-	if err != nil {
-		return nil, fmt.Errorf("index corpus: %w", err)
+	var cat *catalog
+	if err == nil {
+		cat, err = openCatalog(logger, eng, opts.IndexDir)
 	}
-	cat, err := openCatalog(logger, eng, opts.IndexDir)
-	if err != nil {
+	listing.Wait()
+	switch {
+	case len(files) == 0:
+		if cat != nil {
+			cat.close()
+		}
+		return nil, fmt.Errorf("load corpus: %w", loadErr)
+	case eng == nil:
+		return nil, fmt.Errorf("index corpus: %w", err)
+	case err != nil:
 		return nil, err
 	}
 	l := &Live{logger: logger, store: store, opts: opts, engine: eng, catalog: cat}
