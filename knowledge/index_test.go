@@ -168,8 +168,9 @@ func TestIndexDirChanges(t *testing.T) {
 }
 
 // TestIndexDirRebuilt starts over an index that cannot be read, one whose
-// manifest lists other documents than it holds, and one made by another
-// engine: each is rebuilt, with a log line.
+// manifest lists other documents than it holds, one whose article texts
+// are gone, and one made by another engine: each is rebuilt, with a log
+// line.
 func TestIndexDirRebuilt(t *testing.T) {
 	dir := seedDir(t)
 	for _, tt := range []struct {
@@ -204,6 +205,11 @@ func TestIndexDirRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "corrupt"},
+		{"texts lost", func(t *testing.T, indexDir string) {
+			if err := os.Remove(filepath.Join(indexDir, textsFile)); err != nil {
+				t.Fatal(err)
+			}
+		}, "corrupt: no text of"},
 		{"foreign", func(t *testing.T, indexDir string) {
 			// An index made with other techniques is another engine's.
 			l, err := Open(context.Background(), nil, corpus.Dir(dir), LiveOptions{IndexDir: indexDir, Options: Options{Disable: Synonyms}})

@@ -42,6 +42,7 @@ type Live struct {
 type generation struct {
 	base       *Base
 	articles   map[string]manifestEntry
+	texts      *textStore // of the articles it can cite
 	digestOnce sync.Once
 	digest     *glance.Digest
 	stats      Stats // fixed when built
@@ -140,7 +141,7 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch))
+	l.cur.Store(newGeneration(cat, ch))
 	logger.Info("knowledge base ready", "documents", len(ch.base.docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
@@ -174,30 +175,31 @@ func list(store corpus.Store) ([]listed, func(string) (corpus.Document, error), 
 	return loaded(docs), nil, err
 }
 
-// newGeneration makes the generation of a prepared change.
-func newGeneration(ch *change) *generation {
+// newGeneration makes the generation of a change prepared by cat.
+func newGeneration(cat *catalog, ch *change) *generation {
 	b := ch.base
 	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	return &generation{base: b, articles: ch.manifest.Articles, stats: st}
+	return &generation{base: b, articles: ch.manifest.Articles, texts: cat.texts, stats: st}
 }
 
 // cited returns the generation's articles that it can cite, with their
-// texts from the index; g must be read-locked (the index is then g's).
+// texts; g must be read-locked (a reload then waits to remove the texts
+// it replaces).
 func (g *generation) cited() []corpus.Document {
 	var out []corpus.Document
 	for _, d := range g.base.docs {
 		if !g.base.indexes(g.articles[d.ID]) {
 			continue
 		}
-		body, err := g.base.index.GetInternal(bodyKey(d.ID))
-		if err != nil || len(body) == 0 {
-			g.base.logger.Error("digest: article text missing", "doc", d.ID, "err", err)
+		body, ok := g.texts.get(d.ID, g.articles[d.ID].Hash)
+		if !ok {
+			g.base.logger.Error("digest: article text missing", "doc", d.ID)
 			continue
 		}
-		d.Body = string(body)
+		d.Body = body
 		out = append(out, d)
 	}
 	return out
@@ -301,7 +303,7 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending)
+	next := newGeneration(l.catalog, pending)
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.

@@ -32,6 +32,7 @@ type catalog struct {
 	engine   string
 	manifest manifest
 	totals   *totals // of the articles the manifest lists
+	texts    *textStore
 	// passages are the indexed articles' passages, by document id, as
 	// last applied: those split since the catalog was opened (the others
 	// are split again from their text in the index when needed).
@@ -41,9 +42,9 @@ type catalog struct {
 // A manifest lists what the index holds: the engine that made it and
 // each article's content hash, stamp and byline. It is stored in the
 // index itself (bleve's internal data), written in the same batch as the
-// passages, so the two never disagree; so are the term totals and each
-// indexed article's text, so that a start over an unchanged corpus reads
-// no article file and analyses no text.
+// passages, so the two never disagree; so are the term totals. With the
+// indexed articles' texts (textStore), a start over an unchanged corpus
+// reads no article file and analyses no text.
 type manifest struct {
 	Engine   string
 	Articles map[string]manifestEntry
@@ -61,16 +62,11 @@ type manifestEntry struct {
 	Title, Publisher, Author, Date, Language, URL string
 }
 
-// Internal keys of the index: the manifest, the totals, and each indexed
-// article's text (bodyPrefix + its id).
+// Internal keys of the index: the manifest and the totals.
 var (
 	manifestKey = []byte("eventbot-manifest")
 	totalsKey   = []byte("eventbot-totals")
 )
-
-const bodyPrefix = "eventbot-body/"
-
-func bodyKey(id string) []byte { return []byte(bodyPrefix + id) }
 
 // bleveDir is the index's directory inside INDEX_DIR.
 const bleveDir = "bleve"
@@ -97,6 +93,7 @@ func openCatalog(logger *slog.Logger, eng *Base, dir string) (*catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("make index: %w", err)
 		}
+		c.texts, _ = openTexts("")
 		return c, nil
 	}
 	path := filepath.Join(dir, bleveDir)
@@ -104,11 +101,17 @@ func openCatalog(logger *slog.Logger, eng *Base, dir string) (*catalog, error) {
 	if _, err := os.Stat(path); err == nil {
 		idx, err := bleve.OpenUsing(path, config)
 		if err == nil {
-			if m, t, reason := readManifest(idx, eng, fp); reason == "" {
-				c.index, c.manifest, c.totals = idx, m, t
+			texts, err := openTexts(dir)
+			if err != nil {
+				idx.Close()
+				return nil, err
+			}
+			if m, t, reason := readManifest(idx, texts, eng, fp); reason == "" {
+				c.index, c.manifest, c.totals, c.texts = idx, m, t, texts
 				return c, nil
 			} else {
 				idx.Close()
+				texts.close()
 				logger.Warn("index rebuilt", "dir", dir, "reason", reason)
 			}
 		} else if isLockTimeout(err) {
@@ -116,8 +119,10 @@ func openCatalog(logger *slog.Logger, eng *Base, dir string) (*catalog, error) {
 		} else {
 			logger.Warn("index rebuilt", "dir", dir, "reason", "unreadable", "err", err)
 		}
-		if err := os.RemoveAll(path); err != nil {
-			return nil, fmt.Errorf("remove the old index: %w", err)
+		for _, old := range []string{path, filepath.Join(dir, textsFile)} {
+			if err := os.RemoveAll(old); err != nil {
+				return nil, fmt.Errorf("remove the old index: %w", err)
+			}
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -129,6 +134,10 @@ func openCatalog(logger *slog.Logger, eng *Base, dir string) (*catalog, error) {
 			return nil, fmt.Errorf("make index %s: %w", dir, ErrIndexInUse)
 		}
 		return nil, fmt.Errorf("make index: %w", err)
+	}
+	if c.texts, err = openTexts(dir); err != nil {
+		c.index.Close()
+		return nil, err
 	}
 	return c, nil
 }
@@ -147,7 +156,7 @@ func isLockTimeout(err error) bool {
 // will not do: missing, of another engine, or listing other than the
 // index's documents (its passages and synonyms synonym definitions) and
 // texts.
-func readManifest(idx bleve.Index, eng *Base, engine string) (manifest, *totals, string) {
+func readManifest(idx bleve.Index, texts *textStore, eng *Base, engine string) (manifest, *totals, string) {
 	data, err := idx.GetInternal(manifestKey)
 	if err != nil || len(data) == 0 {
 		return manifest{}, nil, "no manifest"
@@ -167,13 +176,15 @@ func readManifest(idx bleve.Index, eng *Base, engine string) (manifest, *totals,
 		return manifest{}, nil, "corrupt: no term totals"
 	}
 	want := uint64(len(eng.synonymDefinitions()))
+	var keys []string
 	for id, e := range m.Articles {
 		want += uint64(e.Passages)
 		if eng.indexes(e) {
-			if body, err := idx.GetInternal(bodyKey(id)); err != nil || len(body) == 0 {
-				return manifest{}, nil, "corrupt: no text of " + id
-			}
+			keys = append(keys, textKey(id, e.Hash))
 		}
+	}
+	if k := texts.missing(keys); k != "" {
+		return manifest{}, nil, "corrupt: no text of " + strings.Split(k, "\x00")[0]
 	}
 	if n, err := idx.DocCount(); err != nil || n != want {
 		return manifest{}, nil, fmt.Sprintf("corrupt: %d documents, the manifest lists %d", n, want)
@@ -195,7 +206,7 @@ func decode(data []byte, v any) error {
 	return gob.NewDecoder(bytes.NewReader(data)).Decode(v)
 }
 
-func (c *catalog) close() error { return c.index.Close() }
+func (c *catalog) close() error { return errors.Join(c.index.Close(), c.texts.close()) }
 
 // A listed article is one article of the store: its id, its file's name
 // and stamp, and the document itself when the store has loaded it
@@ -215,8 +226,10 @@ type change struct {
 	totals   *totals // the catalog's own until a count changes (own)
 	owned    bool
 	passages map[string][]passage
-	indexed  int   // articles whose passages the batch adds
-	bad      error // the files that could not be read, left out (corpus.FileErrors)
+	texts    map[string]string // the new texts to keep, by textKey
+	stale    []string          // the textKeys of the texts they replace
+	indexed  int               // articles whose passages the batch adds
+	bad      error             // the files that could not be read, left out (corpus.FileErrors)
 }
 
 // A prepared article is what prepare knows of one listed article.
@@ -224,7 +237,7 @@ type prepared struct {
 	doc      corpus.Document // its byline and date, without its body
 	entry    manifestEntry
 	passages []passage
-	body     string // the text to keep in the index, when fresh and indexed
+	body     string // the text to keep (textStore), when fresh and indexed
 	fresh    bool   // read and analysed: its passages go into the batch
 	err      error
 }
@@ -238,7 +251,7 @@ type prepared struct {
 // gone, plus the new ones. Files that cannot be read are left out and
 // reported in the change's bad.
 func (c *catalog) prepare(ctx context.Context, eng *Base, files []listed, read func(name string) (corpus.Document, error), prog *progress) (*change, error) {
-	ch := &change{batch: c.index.NewBatch(), totals: c.totals, passages: map[string][]passage{},
+	ch := &change{batch: c.index.NewBatch(), totals: c.totals, passages: map[string][]passage{}, texts: map[string]string{},
 		manifest: manifest{Engine: c.engine, Articles: make(map[string]manifestEntry, len(files))}}
 	b := eng.fork()
 	b.index = c.index
@@ -263,10 +276,11 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, files []listed, read f
 					return nil, fmt.Errorf("index %s: %w", id, err)
 				}
 			}
-			if a.body != "" {
-				ch.batch.SetInternal(bodyKey(id), []byte(a.body))
-			} else if old, ok := c.manifest.Articles[id]; ok && b.indexes(old) {
-				ch.batch.DeleteInternal(bodyKey(id))
+			if b.indexes(a.entry) {
+				ch.texts[textKey(id, a.entry.Hash)] = a.body
+			}
+			if old, ok := c.manifest.Articles[id]; ok && b.indexes(old) {
+				ch.stale = append(ch.stale, textKey(id, old.Hash))
 			}
 			ch.indexed++
 		}
@@ -290,7 +304,7 @@ func (c *catalog) prepare(ctx context.Context, eng *Base, files []listed, read f
 				return nil, err
 			}
 			ch.own().add(b.counts(ps), -1)
-			ch.batch.DeleteInternal(bodyKey(id))
+			ch.stale = append(ch.stale, textKey(id, old.Hash))
 		}
 		c.deletePassages(ch.batch, id)
 	}
@@ -413,12 +427,12 @@ func (c *catalog) passagesOf(b *Base, id string, entry manifestEntry, doc *corpu
 		return ps, nil
 	}
 	if doc == nil {
-		body, err := c.index.GetInternal(bodyKey(id))
-		if err != nil || len(body) == 0 {
-			return nil, fmt.Errorf("index: no text of %s: %v", id, err)
+		body, ok := c.texts.get(id, entry.Hash)
+		if !ok {
+			return nil, fmt.Errorf("index: no text of %s", id)
 		}
 		d := entry.document(id)
-		d.Body = string(body)
+		d.Body = body
 		doc = &d
 	}
 	return b.passagesFrom(doc, true), nil
@@ -462,10 +476,18 @@ func (c *catalog) deletePassages(batch *bleve.Batch, id string) {
 // apply writes a prepared change to the index, atomically: a search sees
 // the index before or after it.
 func (c *catalog) apply(ch *change) error {
+	if err := c.texts.put(ch.texts); err != nil {
+		return err
+	}
 	if ch.batch.Size() > 0 {
 		if err := c.index.Batch(ch.batch); err != nil {
 			return fmt.Errorf("index batch: %w", err)
 		}
+	}
+	// The index no longer lists them: a failure leaves texts unused,
+	// nothing wrong.
+	if err := c.texts.remove(ch.stale); err != nil {
+		c.logger.Warn("old article texts kept", "err", err)
 	}
 	c.manifest, c.totals, c.passages = ch.manifest, ch.totals, ch.passages
 	return nil
