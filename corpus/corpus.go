@@ -75,24 +75,9 @@ func Load(fsys fs.FS) ([]Document, error) {
 		}
 		names = append(names, name)
 	}
-	// Files are read and parsed on twice as many goroutines as there are
-	// processors: a large corpus is mostly waiting on the file system.
 	read := make([]Document, len(names))
 	failed := make([]error, len(names))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(names) {
-					return
-				}
-				read[i], failed[i] = readFile(fsys, names[i])
-			}
-		})
-	}
-	wg.Wait()
+	onFiles(len(names), func(i int) { read[i], failed[i] = readFile(fsys, names[i]) })
 	var (
 		docs []Document
 		errs []error
@@ -108,6 +93,26 @@ func Load(fsys fs.FS) ([]Document, error) {
 		errs = append(errs, fmt.Errorf("no %s article files found", Ext))
 	}
 	return docs, errors.Join(errs...)
+}
+
+// onFiles calls do(i) for each i < n, on twice as many goroutines as
+// there are processors: work on a large corpus's files is mostly waiting
+// on the file system.
+func onFiles(n int, do func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func readFile(fsys fs.FS, name string) (Document, error) {

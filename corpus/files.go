@@ -6,10 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -66,28 +63,15 @@ func (d Dir) Files() ([]File, error) {
 		return nil, fmt.Errorf("no %s article files found", Ext)
 	}
 	// A file's stamp is its target's, as Read reads it: stat, not lstat.
-	// On as many goroutines as Load uses: a large corpus is mostly
-	// waiting on the file system.
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0)*2, len(files)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				info, err := os.Stat(filepath.Join(string(d), files[i].Name))
-				if err != nil {
-					errs[i] = &FileError{File: files[i].Name, Err: err}
-					continue
-				}
-				files[i].Stamp = stampOf(info, now)
-			}
-		})
-	}
-	wg.Wait()
+	onFiles(len(files), func(i int) {
+		info, err := os.Stat(filepath.Join(string(d), files[i].Name))
+		if err != nil {
+			errs[i] = &FileError{File: files[i].Name, Err: err}
+			return
+		}
+		files[i].Stamp = stampOf(info, now)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("read corpus directory: %w", err)
 	}
