@@ -35,7 +35,7 @@ type catalog struct {
 	texts    *textStore
 	// passages are the indexed articles' passages, by document id, as
 	// last applied: those split since the catalog was opened (the others
-	// are split again from their text in the index when needed).
+	// are split again from their texts when needed).
 	passages map[string][]passage
 }
 
@@ -418,7 +418,7 @@ func (c *catalog) prepareOne(b *Base, f *listed, read func(string) (corpus.Docum
 
 // passagesOf returns the passages of an article the manifest lists as
 // entry: those split since the catalog was opened, or split again from
-// doc, or from its text in the index.
+// doc, or from its text in the textStore.
 func (c *catalog) passagesOf(b *Base, id string, entry manifestEntry, doc *corpus.Document) ([]passage, error) {
 	if !b.indexes(entry) {
 		return nil, nil
