@@ -63,17 +63,9 @@ func (e *FileError) Unwrap() error { return e.Err }
 // documents it could read and an error joining one *FileError per bad file,
 // so that a caller can report them all and refuse a partial corpus.
 func Load(fsys fs.FS) ([]Document, error) {
-	entries, err := fs.ReadDir(fsys, ".")
+	names, err := articleFiles(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("read corpus directory: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
-			continue
-		}
-		names = append(names, name)
+		return nil, err
 	}
 	read := make([]Document, len(names))
 	failed := make([]error, len(names))
@@ -93,6 +85,25 @@ func Load(fsys fs.FS) ([]Document, error) {
 		errs = append(errs, fmt.Errorf("no %s article files found", Ext))
 	}
 	return docs, errors.Join(errs...)
+}
+
+// articleFiles returns the names of the article files at the top of
+// fsys, in name order: *.txt, not dot files (Add's temporary files) nor
+// directories.
+func articleFiles(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read corpus directory: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
+			continue
+		}
+		names = append(names, name)
+	}
+	return names, nil
 }
 
 // onFiles calls do(i) for each i < n, on twice as many goroutines as

@@ -47,17 +47,13 @@ const racyWindow = 3 * time.Second
 // A directory with no article file is an error, as for Load.
 func (d Dir) Files() ([]File, error) {
 	now := time.Now()
-	entries, err := os.ReadDir(string(d))
+	names, err := articleFiles(os.DirFS(string(d)))
 	if err != nil {
-		return nil, fmt.Errorf("read corpus directory: %w", err)
+		return nil, err
 	}
-	var files []File
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
-			continue
-		}
-		files = append(files, File{Name: name, ID: strings.TrimSuffix(name, Ext)})
+	files := make([]File, len(names))
+	for i, name := range names {
+		files[i] = File{Name: name, ID: strings.TrimSuffix(name, Ext)}
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no %s article files found", Ext)
