@@ -63,36 +63,13 @@ func (e *FileError) Unwrap() error { return e.Err }
 // documents it could read and an error joining one *FileError per bad file,
 // so that a caller can report them all and refuse a partial corpus.
 func Load(fsys fs.FS) ([]Document, error) {
-	entries, err := fs.ReadDir(fsys, ".")
+	names, err := articleFiles(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("read corpus directory: %w", err)
+		return nil, err
 	}
-	var names []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
-			continue
-		}
-		names = append(names, name)
-	}
-	// Files are read and parsed on twice as many goroutines as there are
-	// processors: a large corpus is mostly waiting on the file system.
 	read := make([]Document, len(names))
 	failed := make([]error, len(names))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(names) {
-					return
-				}
-				read[i], failed[i] = readFile(fsys, names[i])
-			}
-		})
-	}
-	wg.Wait()
+	onFiles(len(names), func(i int) { read[i], failed[i] = readFile(fsys, names[i]) })
 	var (
 		docs []Document
 		errs []error
@@ -108,6 +85,45 @@ func Load(fsys fs.FS) ([]Document, error) {
 		errs = append(errs, fmt.Errorf("no %s article files found", Ext))
 	}
 	return docs, errors.Join(errs...)
+}
+
+// articleFiles returns the names of the article files at the top of
+// fsys, in name order: *.txt, not dot files (Add's temporary files) nor
+// directories.
+func articleFiles(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read corpus directory: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, Ext) || strings.HasPrefix(name, ".") {
+			continue
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// onFiles calls do(i) for each i < n, on twice as many goroutines as
+// there are processors: work on a large corpus's files is mostly waiting
+// on the file system.
+func onFiles(n int, do func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func readFile(fsys fs.FS, name string) (Document, error) {
@@ -134,12 +150,25 @@ func readFile(fsys fs.FS, name string) (Document, error) {
 
 // Sorted returns docs ordered by date, oldest first, then by id.
 func Sorted(docs []Document) []Document {
-	out := slices.Clone(docs)
-	slices.SortStableFunc(out, func(a, b Document) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
+	// The positions are sorted, not the documents: a stable sort of
+	// 50,000 documents moved 9 MB about many times over. Ties keep their
+	// order (the positions decide), so the sort need not be stable.
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		if c := docs[i].Date.Compare(docs[j].Date); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		if c := strings.Compare(docs[i].ID, docs[j].ID); c != 0 {
+			return c
+		}
+		return i - j
 	})
+	out := make([]Document, len(docs))
+	for k, i := range order {
+		out[k] = docs[i]
+	}
 	return out
 }

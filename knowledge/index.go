@@ -5,28 +5,12 @@ import (
 	"encoding/hex"
 	"io"
 	"io/fs"
+	"maps"
 	"strconv"
 	"sync"
 
 	"eventbot/corpus"
 )
-
-// An article is what indexing one document yields, kept between
-// generations so that a reload works only on the articles that changed.
-// Its passages carry no document index (a generation numbers its
-// documents) and no sentence analysis (done when a passage is first
-// retrieved, see analysePassages).
-type article struct {
-	hash     string
-	event    bool      // about the event: indexed
-	passages []passage // the indexed passages, byline last; nil unless indexed
-	// df counts the passages holding each term; spelling the article's
-	// words of four letters or more, and names its capitalised words by
-	// their consonant key, for the generation's sums.
-	df       map[string]int
-	spelling map[string]int
-	names    map[string]map[string]int
-}
 
 // contentHash identifies a document's content: any change to the file's
 // fields changes it.
@@ -44,27 +28,85 @@ func contentHash(doc *corpus.Document) string {
 // generations, so that a reload deletes and adds only its articles'.
 func passageID(doc string, n int) string { return doc + "/" + strconv.Itoa(n) }
 
-// analyseArticle indexes one document's text: whether it is about the
-// event and, if it is indexed, its passages with their terms.
-func (b *Base) analyseArticle(doc *corpus.Document, hash string) *article {
-	return b.articleFrom(doc, hash, b.aboutEvent(doc))
-}
-
-// articleFrom indexes one document's text, known to be about the event
-// or not.
-func (b *Base) articleFrom(doc *corpus.Document, hash string, event bool) *article {
-	a := &article{hash: hash, event: event}
-	if !a.event && b.enabled(EventFilter) {
+// passagesFrom returns the passages that a document about the event or
+// not puts in the index, byline last: none (nil) for other news while
+// the event filter is on. They carry no document index (a generation
+// numbers its documents) and no sentence analysis (done when a passage
+// is first retrieved, see analysePassages).
+func (b *Base) passagesFrom(doc *corpus.Document, event bool) []passage {
+	if !event && b.enabled(EventFilter) {
 		// Other news is not indexed: it would never be cited, and its
 		// words would change the weights of the event's passages.
-		return a
+		return nil
 	}
 	ps := splitPassages(0, *doc)
 	if p, ok := byline(0, *doc); ok {
 		ps = append(ps, p)
 	}
-	a.passages = ps
-	a.df, a.spelling, a.names = map[string]int{}, map[string]int{}, map[string]map[string]int{}
+	if ps == nil {
+		ps = []passage{}
+	}
+	return ps
+}
+
+// totals are the sums over a generation's indexed passages that
+// answering reads: the passages, the passages holding each term, the
+// words of four letters or more, and the capitalised words by their
+// consonant key. A reload takes out those of the articles changed or
+// gone and adds the new ones', so that the sums are kept in one place,
+// not per article.
+type totals struct {
+	N        int
+	DF       map[string]int
+	Spelling map[string]int
+	Names    map[string]map[string]int
+}
+
+// counts are one article's share of the totals.
+type counts = totals
+
+func newTotals() *totals {
+	return &totals{DF: map[string]int{}, Spelling: map[string]int{}, Names: map[string]map[string]int{}}
+}
+
+// clone returns a copy of t that can change while t serves.
+func (t *totals) clone() *totals {
+	out := &totals{N: t.N, DF: maps.Clone(t.DF), Spelling: maps.Clone(t.Spelling), Names: make(map[string]map[string]int, len(t.Names))}
+	for k, ws := range t.Names {
+		out.Names[k] = maps.Clone(ws)
+	}
+	return out
+}
+
+// add adds c to t, sign times (-1 takes it out); sums that reach zero
+// are removed, so that t is the totals of the articles it counts, as if
+// counted afresh.
+func (t *totals) add(c counts, sign int) {
+	t.N += sign * c.N
+	addCounts(t.DF, c.DF, sign)
+	addCounts(t.Spelling, c.Spelling, sign)
+	for k, ws := range c.Names {
+		if t.Names[k] == nil {
+			t.Names[k] = map[string]int{}
+		}
+		addCounts(t.Names[k], ws, sign)
+		if len(t.Names[k]) == 0 {
+			delete(t.Names, k)
+		}
+	}
+}
+
+func addCounts(sum, c map[string]int, sign int) {
+	for w, n := range c {
+		if sum[w] += sign * n; sum[w] == 0 {
+			delete(sum, w)
+		}
+	}
+}
+
+// counts returns the share of the totals of an article's passages.
+func (b *Base) counts(ps []passage) counts {
+	c := counts{N: len(ps), DF: map[string]int{}, Spelling: map[string]int{}, Names: map[string]map[string]int{}}
 	seen := map[string]bool{}
 	for i := range ps {
 		clear(seen)
@@ -72,13 +114,13 @@ func (b *Base) articleFrom(doc *corpus.Document, hash string, event bool) *artic
 			for _, tok := range b.analyzer.Analyze([]byte(ps[i].sentence(si))) {
 				if t := string(tok.Term); !seen[t] {
 					seen[t] = true
-					a.df[t]++
+					c.DF[t]++
 				}
 			}
 		}
-		countSpelling(a.spelling, a.names, ps[i].text)
+		countSpelling(c.Spelling, c.Names, ps[i].text)
 	}
-	return a
+	return c
 }
 
 // analysePassages works out, once per generation, the per-sentence data
@@ -110,44 +152,27 @@ func (b *Base) analysePassages(hits []int) {
 	}
 }
 
-// assemble makes b serve docs (sorted) from their articles: numbers the
-// passages in document order and sums the term statistics, spelling and
-// name keys.
-func (b *Base) assemble(docs []corpus.Document, arts map[string]*article) {
+// assemble makes b serve docs (sorted) from the passages of those
+// indexed, by id, and their totals: numbers the passages in document
+// order.
+func (b *Base) assemble(docs []corpus.Document, passages map[string][]passage, t *totals) {
 	b.docs = docs
 	b.passages, b.byID = nil, map[string]int{}
-	b.stats = termStats{df: map[string]int{}}
-	b.spelling, b.nameKeys = map[string]int{}, map[string]map[string]int{}
 	for i := range docs {
-		a := arts[docs[i].ID]
-		for n := range a.passages {
-			p := passage{doc: i, text: a.passages[n].text, sentences: a.passages[n].sentences, analysed: new(sync.Once)}
+		for n, p := range passages[docs[i].ID] {
 			b.byID[passageID(docs[i].ID, n)] = len(b.passages)
-			b.passages = append(b.passages, p)
-		}
-		b.stats.n += len(a.passages)
-		for t, n := range a.df {
-			b.stats.df[t] += n
-		}
-		for w, n := range a.spelling {
-			b.spelling[w] += n
-		}
-		for k, ws := range a.names {
-			if b.nameKeys[k] == nil {
-				b.nameKeys[k] = map[string]int{}
-			}
-			for w, n := range ws {
-				b.nameKeys[k][w] += n
-			}
+			b.passages = append(b.passages, passage{doc: i, text: p.text, sentences: p.sentences, analysed: new(sync.Once)})
 		}
 	}
+	b.stats = termStats{df: t.DF, n: t.N}
+	b.spelling, b.nameKeys = t.Spelling, t.Names
 	b.space = b.articleSpace()
 }
 
 // engineVersion names the way articles are analysed and indexed; a
 // persistent index made by another version is rebuilt. Bump it when
 // splitting, the index mapping or what an article keeps changes.
-const engineVersion = "eventbot-index-1"
+const engineVersion = "eventbot-index-5"
 
 // fingerprint identifies the engine that makes an index: its version,
 // the techniques switched off and the lexicons (the event's words and the

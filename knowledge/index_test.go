@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -166,8 +168,9 @@ func TestIndexDirChanges(t *testing.T) {
 }
 
 // TestIndexDirRebuilt starts over an index that cannot be read, one whose
-// manifest lists other documents than it holds, and one made by another
-// engine: each is rebuilt, with a log line.
+// manifest lists other documents than it holds, one whose article texts
+// are gone, and one made by another engine: each is rebuilt, with a log
+// line.
 func TestIndexDirRebuilt(t *testing.T) {
 	dir := seedDir(t)
 	for _, tt := range []struct {
@@ -191,17 +194,22 @@ func TestIndexDirRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 			var m manifest
-			if err := json.Unmarshal(data, &m); err != nil {
+			if err := decode(data, &m); err != nil {
 				t.Fatal(err)
 			}
-			m.Articles["lost-article"] = manifestEntry{Hash: "00", Event: true, Passages: 3}
-			if data, err = json.Marshal(m); err != nil {
+			m.Articles["lost-article"] = manifestEntry{Hash: "00", Passages: 3}
+			if data, err = encode(m); err != nil {
 				t.Fatal(err)
 			}
 			if err := idx.SetInternal(manifestKey, data); err != nil {
 				t.Fatal(err)
 			}
 		}, "corrupt"},
+		{"texts lost", func(t *testing.T, indexDir string) {
+			if err := os.Remove(filepath.Join(indexDir, textsFile)); err != nil {
+				t.Fatal(err)
+			}
+		}, "corrupt: no text of"},
 		{"foreign", func(t *testing.T, indexDir string) {
 			// An index made with other techniques is another engine's.
 			l, err := Open(context.Background(), nil, corpus.Dir(dir), LiveOptions{IndexDir: indexDir, Options: Options{Disable: Synonyms}})
@@ -384,4 +392,123 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Errorf("%d of %d questions failed during reloads, the first: %v", len(failures), asked, failures[0])
 	}
 	t.Logf("%d questions asked during the reloads", asked)
+}
+
+// stampedDir is a corpus.Dir whose files' stamps are their size and
+// modification time, however recent (corpus.Dir gives a file changed in
+// the last seconds no stamp, see corpus.Stamp), and which records the
+// files it reads.
+type stampedDir struct {
+	corpus.Dir
+	mu   sync.Mutex
+	read []string
+}
+
+func (d *stampedDir) Files() ([]corpus.File, error) {
+	files, err := d.Dir.Files()
+	for i := range files {
+		info, err := os.Stat(filepath.Join(string(d.Dir), files[i].Name))
+		if err != nil {
+			return nil, err
+		}
+		files[i].Stamp = corpus.Stamp{Size: info.Size(), ModTime: info.ModTime().UnixNano()}
+	}
+	return files, err
+}
+
+func (d *stampedDir) Read(name string) (corpus.Document, error) {
+	d.mu.Lock()
+	d.read = append(d.read, name)
+	d.mu.Unlock()
+	return d.Dir.Read(name)
+}
+
+// reads returns how many files were read since the last call, and the
+// first of them.
+func (d *stampedDir) reads() (int, string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n, first := len(d.read), ""
+	if n > 0 {
+		first = d.read[0]
+	}
+	d.read = nil
+	return n, first
+}
+
+// TestReloadReadsChangedFiles: a reload or a start over an INDEX_DIR
+// reads only the files whose stamp is not the one the manifest holds,
+// and a file whose stamp changed but whose content did not changes
+// nothing.
+func TestReloadReadsChangedFiles(t *testing.T) {
+	dir, indexDir := smallCorpus(t), filepath.Join(t.TempDir(), "index")
+	store := &stampedDir{Dir: corpus.Dir(dir)}
+	ctx := context.Background()
+	l, err := Open(ctx, nil, store, LiveOptions{IndexDir: indexDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := store.reads(); n != 105 {
+		t.Errorf("the first build read %d files, want 105", n)
+	}
+	reload := func(what string, wantRead string, wantChanged []string) {
+		t.Helper()
+		ch, err := l.Reload(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, first := store.reads()
+		if want := 0; wantRead != "" {
+			want = 1
+			if n != want || first != wantRead {
+				t.Errorf("%s: reload read %d files (%s), want %s alone", what, n, first, wantRead)
+			}
+		} else if n != want {
+			t.Errorf("%s: reload read %d files, want none", what, n)
+		}
+		if len(ch.Added)+len(ch.Removed) != 0 || !slices.Equal(ch.Changed, wantChanged) {
+			t.Errorf("%s: reload changed %+v, want %v", what, ch, wantChanged)
+		}
+	}
+	reload("nothing changed", "", nil)
+
+	path := func(id string) string { return filepath.Join(dir, id+corpus.Ext) }
+	later := time.Now().Add(time.Minute)
+	data, err := os.ReadFile(path("synth-000007"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path("synth-000007"), append(data, "\n\nA later paragraph.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path("synth-000007"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	reload("one file changed", "synth-000007.txt", []string{"synth-000007"})
+	reload("after it", "", nil)
+
+	// Touched: read, found the same, and not read again.
+	if err := os.Chtimes(path("synth-000009"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	reload("one file touched", "synth-000009.txt", nil)
+	reload("after it", "", nil)
+	l.Close()
+
+	l, err = Open(ctx, nil, store, LiveOptions{IndexDir: indexDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if n, _ := store.reads(); n != 0 {
+		t.Errorf("a start over an unchanged corpus read %d files, want none", n)
+	}
+	sameAnswers(t, l, openLive(t, corpus.Dir(dir)))
+	want := openLive(t, corpus.Dir(dir)).Digest()
+	if want == nil || len(want.Timeline) == 0 {
+		t.Fatal("no digest to compare")
+	}
+	if got := l.Digest(); !reflect.DeepEqual(got, want) {
+		t.Errorf("the digest of a start that read no file differs from one built from the files")
+	}
 }

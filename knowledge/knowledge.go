@@ -150,9 +150,6 @@ func (b *Base) enabled(t Techniques) bool { return b.disabled&t == 0 }
 
 const (
 	fieldText  = "text"
-	fieldDoc   = "doc"
-	fieldEvent = "event"
-	onEvent    = "yes"
 	synonymSrc = "lexicon"
 )
 
@@ -233,6 +230,8 @@ func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 	text.Analyzer = en.AnalyzerName
 	text.Store = false
 	text.IncludeTermVectors = false
+	// Nothing sorts or facets by the text: no doc values to build.
+	text.DocValues = false
 	if b.enabled(Synonyms) {
 		err := m.AddSynonymSource(synonymSrc, map[string]any{"collection": synonymSrc, "analyzer": en.AnalyzerName})
 		if err != nil {
@@ -240,15 +239,15 @@ func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 		}
 		text.SynonymSource = synonymSrc
 	}
-	keyword := func() *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Store = false
-		return f
-	}
+	// A passage is its text alone: no query reads bleve's composite
+	// "_all" field (without it, a batch analyses and holds each
+	// passage's terms once, not twice), and none needs the passage's
+	// article or whether it is about the event (only the event's
+	// articles are indexed while the event filter is on; a passage's id
+	// names its article).
 	dm := bleve.NewDocumentStaticMapping()
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	dm.AddFieldMappingsAt(fieldText, text)
-	dm.AddFieldMappingsAt(fieldDoc, keyword())
-	dm.AddFieldMappingsAt(fieldEvent, keyword())
 	m.DefaultMapping = dm
 	return m, nil
 }

@@ -34,14 +34,15 @@ type Live struct {
 	cur     atomic.Pointer[generation]
 }
 
-// A generation is one corpus the index serves, its documents' content
-// hashes, by id, and the digest of those it can cite, made when first
+// A generation is one corpus the index serves, its manifest's entries,
+// by id, and the digest of the articles it can cite, made when first
 // asked for (glance.Build costs milliseconds an article: a reload of one
-// article among thousands should not pay it again and again).
+// article among thousands should not pay it again and again) from their
+// texts in the index.
 type generation struct {
 	base       *Base
-	hashes     map[string]string
-	cited      []corpus.Document // the articles indexed, until digested
+	articles   map[string]manifestEntry
+	texts      *textStore // of the articles it can cite
 	digestOnce sync.Once
 	digest     *glance.Digest
 	stats      Stats // fixed when built
@@ -96,26 +97,43 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	docs, err := store.Load()
-	if err != nil {
-		for _, fe := range corpus.FileErrors(err) {
-			logger.Error("article left out", "file", fe.File, "reason", fe.Err)
-		}
-		if len(docs) == 0 {
-			return nil, fmt.Errorf("load corpus: %w", err)
-		}
-	}
+	// The store is listed (at 50k articles, 50,000 stats) while the
+	// engine loads and the index opens.
+	var (
+		files   []listed
+		read    func(string) (corpus.Document, error)
+		loadErr error
+		listing sync.WaitGroup
+	)
+	listing.Go(func() { files, read, loadErr = list(store) })
 	eng, err := newEngine(logger, opts.Options)
-	if err != nil {
-		return nil, fmt.Errorf("index corpus: %w", err)
+	var cat *catalog
+	if err == nil {
+		cat, err = openCatalog(logger, eng, opts.IndexDir)
 	}
-	cat, err := openCatalog(logger, eng, opts.IndexDir)
-	if err != nil {
+	listing.Wait()
+	switch {
+	case len(files) == 0:
+		if cat != nil {
+			cat.close()
+		}
+		return nil, fmt.Errorf("load corpus: %w", loadErr)
+	case eng == nil:
+		return nil, fmt.Errorf("index corpus: %w", err)
+	case err != nil:
 		return nil, err
 	}
 	l := &Live{logger: logger, store: store, opts: opts, engine: eng, catalog: cat}
 	start := time.Now()
-	ch, err := cat.prepare(ctx, eng, docs, newProgress(logger, "build", len(docs), progressReport(ctx, opts.Progress)))
+	ch, err := cat.prepare(ctx, eng, files, read, newProgress(logger, "build", len(files), progressReport(ctx, opts.Progress)))
+	if err == nil {
+		for _, fe := range corpus.FileErrors(errors.Join(loadErr, ch.bad)) {
+			logger.Error("article left out", "file", fe.File, "reason", fe.Err)
+		}
+		if len(ch.base.docs) == 0 {
+			err = fmt.Errorf("load corpus: %w", errors.Join(loadErr, ch.bad))
+		}
+	}
 	if err == nil {
 		err = cat.apply(ch)
 	}
@@ -123,30 +141,68 @@ func Open(ctx context.Context, logger *slog.Logger, store corpus.Store, opts Liv
 		cat.close()
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}
-	l.cur.Store(newGeneration(ch, docs))
-	logger.Info("knowledge base ready", "documents", len(docs), "passages", len(ch.base.passages),
+	l.cur.Store(newGeneration(cat, ch))
+	logger.Info("knowledge base ready", "documents", len(ch.base.docs), "passages", len(ch.base.passages),
 		"indexed", ch.indexed, "took", time.Since(start).Round(time.Millisecond))
 	return l, nil
 }
 
-// newGeneration makes the generation of the change prepared from docs.
-func newGeneration(ch *change, docs []corpus.Document) *generation {
+// A fileStore is a store that lists its article files with their stamps
+// and reads one of them (corpus.Dir): a reload then reads only the files
+// whose stamp is not the manifest's.
+type fileStore interface {
+	Files() ([]corpus.File, error)
+	Read(name string) (corpus.Document, error)
+}
+
+// list lists the store's articles, and how to read one: a fileStore's
+// files, or the documents of any other store, loaded. The error lists
+// the files that could not be loaded (corpus.FileErrors), or says why
+// none could.
+func list(store corpus.Store) ([]listed, func(string) (corpus.Document, error), error) {
+	if fstore, ok := store.(fileStore); ok {
+		files, err := fstore.Files()
+		if err != nil {
+			return nil, nil, err
+		}
+		out := make([]listed, len(files))
+		for i, f := range files {
+			out[i] = listed{id: f.ID, name: f.Name, stamp: f.Stamp}
+		}
+		return out, fstore.Read, nil
+	}
+	docs, err := store.Load()
+	return loaded(docs), nil, err
+}
+
+// newGeneration makes the generation of a change prepared by cat.
+func newGeneration(cat *catalog, ch *change) *generation {
 	b := ch.base
 	st := Stats{Documents: len(b.docs), Passages: len(b.passages)}
 	for i := range b.passages {
 		st.TextBytes += len(b.passages[i].text)
 	}
-	hashes := make(map[string]string, len(ch.articles))
-	for id, a := range ch.articles {
-		hashes[id] = a.hash
-	}
-	var cited []corpus.Document
-	for _, d := range docs {
-		if a := ch.articles[d.ID]; a != nil && a.passages != nil {
-			cited = append(cited, d)
+	return &generation{base: b, articles: ch.manifest.Articles, texts: cat.texts, stats: st}
+}
+
+// cited returns the generation's articles that it can cite, with their
+// texts; g must be read-locked (a reload then waits to remove the texts
+// it replaces).
+func (g *generation) cited() []corpus.Document {
+	var out []corpus.Document
+	for _, d := range g.base.docs {
+		if !g.base.indexes(g.articles[d.ID]) {
+			continue
 		}
+		body, ok := g.texts.get(d.ID, g.articles[d.ID].Hash)
+		if !ok {
+			g.base.logger.Error("digest: article text missing", "doc", d.ID)
+			continue
+		}
+		d.Body = body
+		out = append(out, d)
 	}
-	return &generation{base: b, hashes: hashes, cited: cited, stats: st}
+	return out
 }
 
 // errClosed is returned by a Live that has been closed.
@@ -199,11 +255,18 @@ func (l *Live) Digest() *glance.Digest {
 	if g == nil {
 		return nil
 	}
-	// Outside the generation's lock: a reload need not wait for it.
-	g.mu.RUnlock()
+	locked := true
 	g.digestOnce.Do(func() {
-		g.digest, g.cited = glance.Build(g.cited), nil
+		docs := g.cited()
+		// Built outside the generation's lock: a reload need not wait
+		// for it.
+		g.mu.RUnlock()
+		locked = false
+		g.digest = glance.Build(docs)
 	})
+	if locked {
+		g.mu.RUnlock()
+	}
 	return g.digest
 }
 
@@ -217,9 +280,10 @@ func (l *Live) Stats() Stats {
 	return g.stats
 }
 
-// Reload reads the store again and, if every article file in it is good,
-// indexes the articles added or changed, drops those removed and swaps
-// the result in. Otherwise it keeps serving the current corpus and
+// Reload reads the store again (of a corpus.Dir, only the files whose
+// stamp is not the one last read: see corpus.Stamp) and, if every article
+// file read is good, indexes the articles added or changed, drops those
+// removed and swaps the result in. Otherwise it keeps serving the current corpus and
 // returns an error from which corpus.FileErrors lists each bad file.
 func (l *Live) Reload(ctx context.Context) (Change, error) {
 	l.reload.Lock()
@@ -228,15 +292,18 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	if l.cur.Load().closed {
 		return Change{}, errClosed
 	}
-	docs, err := l.store.Load()
+	files, read, err := list(l.store)
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	pending, err := l.catalog.prepare(ctx, l.engine, docs, newProgress(l.logger, "reload", len(docs), progressReport(ctx, l.opts.Progress)))
+	pending, err := l.catalog.prepare(ctx, l.engine, files, read, newProgress(l.logger, "reload", len(files), progressReport(ctx, l.opts.Progress)))
+	if err == nil && pending.bad != nil {
+		err = pending.bad
+	}
 	if err != nil {
 		return Change{}, fmt.Errorf("reload: %w", err)
 	}
-	next := newGeneration(pending, docs)
+	next := newGeneration(l.catalog, pending)
 	// Wait for the searches in flight on the serving generation, then
 	// change the index and swap: no search sees the index of one
 	// generation with the passages of another.
@@ -249,10 +316,10 @@ func (l *Live) Reload(ctx context.Context) (Change, error) {
 	l.cur.Store(next)
 	prev.closed = true
 	prev.mu.Unlock()
-	ch := diff(prev.hashes, next.hashes)
+	ch := diff(prev.articles, next.articles)
 	ch.Before, ch.After = prev.stats, next.stats
 	ch.Took = time.Since(start)
-	l.logger.Info("reloaded", "documents", len(docs), "indexed", pending.indexed, "took", ch.Took.Round(time.Millisecond))
+	l.logger.Info("reloaded", "documents", len(next.base.docs), "indexed", pending.indexed, "took", ch.Took.Round(time.Millisecond))
 	return ch, nil
 }
 
@@ -282,14 +349,14 @@ func (l *Live) Close() error {
 }
 
 // diff lists the documents added, removed and changed from before to
-// after, each a map of content hashes by id; the lists are sorted.
-func diff(before, after map[string]string) Change {
+// after, each a manifest's entries by id; the lists are sorted.
+func diff(before, after map[string]manifestEntry) Change {
 	var ch Change
-	for id, h := range after {
+	for id, e := range after {
 		switch old, ok := before[id]; {
 		case !ok:
 			ch.Added = append(ch.Added, id)
-		case old != h:
+		case old.Hash != e.Hash:
 			ch.Changed = append(ch.Changed, id)
 		}
 	}
