@@ -692,16 +692,16 @@ func TestAdminStats(t *testing.T) {
 
 	private := map[int64]string{
 		1001: "Who claimed responsibility for the attack?",
-		1002: "What is the capital of France?",
-		1003: "what is the capital of France",
-		1004: "  WHAT is the capital   of france?? ",
+		1002: "What is the boiling point of water?",
+		1003: "what is the boiling point of water",
+		1004: "  WHAT is the boiling point   of water?? ",
 		1005: "Who won the 2018 World Cup?",
 	}
 	for user, q := range private {
 		e.say(t, user, q)
 	}
 	e.srv.PushMessage(-100, 1006, "group", "/ask who won the 2018 world cup")
-	e.srv.PushInlineQuery(1007, "What is the capital of France?")
+	e.srv.PushInlineQuery(1007, "What is the boiling point of water?")
 	e.srv.WaitUntil(t, "the group and inline answers", func(calls []telegramtest.Call) bool {
 		inline := 0
 		for _, c := range calls {
@@ -720,7 +720,7 @@ func TestAdminStats(t *testing.T) {
 		"Questions answered: 7 (5 in private chats, 1 in groups, 1 inline",
 		"Not found in the articles: 6 (86%).",
 		"Most frequent unanswered questions (of the last 6):\n"+
-			"1. what is the capital of france — 4×\n"+
+			"1. what is the boiling point of water — 4×\n"+
 			"2. who won the 2018 world cup — 2×")
 	mustNotContain(t, "/stats", reply, "user100", "who claimed")
 	logs := e.bot.logs.String()
