@@ -30,6 +30,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"eventbot/corpus"
+	"eventbot/knowledge/meaning"
 	"eventbot/knowledge/model"
 )
 
@@ -62,7 +63,9 @@ type Base struct {
 	// space are the vectors of the event's articles' words.
 	space space
 	// remembered are WordNet's relations of the words asked about.
-	remembered memo
+	remembered memo[[]meaning.Relation]
+	// held remembers whether some passage holds every term of a phrase.
+	held memo[bool]
 	// vocabulary is the English question vocabulary, analysed.
 	vocabulary *vocabulary
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -170,9 +171,14 @@ func (b *Base) search(ctx context.Context, q question, qry query.Query, size int
 	return res, nil
 }
 
-// together reports whether some passage holds every one of terms. An
-// error of the index counts as no.
+// together reports whether some passage holds every one of terms,
+// remembered per phrase. An error of the index counts as no, and is not
+// remembered.
 func (b *Base) together(ctx context.Context, terms []string) bool {
+	key := strings.Join(terms, " ")
+	if held, ok := b.held.get(key); ok {
+		return held
+	}
 	qs := make([]query.Query, len(terms))
 	for i, t := range terms {
 		tq := bleve.NewTermQuery(t)
@@ -180,7 +186,11 @@ func (b *Base) together(ctx context.Context, terms []string) bool {
 		qs[i] = tq
 	}
 	res, err := b.index.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(qs...), 0, 0, false))
-	return err == nil && res.Total > 0
+	if err != nil {
+		return false
+	}
+	b.held.put(key, res.Total > 0)
+	return res.Total > 0
 }
 
 // appendConcept adds a clause for each alternative of c, and the words

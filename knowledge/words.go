@@ -105,27 +105,29 @@ func (b *Base) related(ctx context.Context, word string, own []string) [][]strin
 // maxRemembered is how many words' WordNet relations a Base remembers.
 const maxRemembered = 50000
 
-// memo remembers WordNet's relations of words; safe for concurrent use.
-type memo struct {
+// memo remembers what was worked out for a key (WordNet's relations of
+// a word, whether the articles hold a phrase), up to maxRemembered keys;
+// safe for concurrent use.
+type memo[V any] struct {
 	mu    sync.Mutex
-	known map[string][]meaning.Relation
+	known map[string]V
 }
 
-func (m *memo) get(word string) ([]meaning.Relation, bool) {
+func (m *memo[V]) get(key string) (V, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, ok := m.known[word]
-	return r, ok
+	v, ok := m.known[key]
+	return v, ok
 }
 
-func (m *memo) put(word string, rels []meaning.Relation) {
+func (m *memo[V]) put(key string, v V) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.known == nil {
-		m.known = map[string][]meaning.Relation{}
+		m.known = map[string]V{}
 	}
 	if len(m.known) < maxRemembered {
-		m.known[word] = rels
+		m.known[key] = v
 	}
 }
 
