@@ -101,10 +101,3 @@ func (g *floodGate) sweep(now time.Time) {
 	}
 	g.sweepAt = max(2*len(g.users), minFloodSweep)
 }
-
-// len returns how many users the gate holds.
-func (g *floodGate) len() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.users)
-}

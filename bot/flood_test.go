@@ -153,3 +153,10 @@ func TestRequestUser(t *testing.T) {
 		}
 	}
 }
+
+// len returns how many users the gate holds.
+func (g *floodGate) len() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.users)
+}

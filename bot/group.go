@@ -303,13 +303,6 @@ func (x *expansions) get(data string) (expansion, bool) {
 	return e, ok
 }
 
-// len returns how many answers are kept.
-func (x *expansions) len() int {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return len(x.kept)
-}
-
 // replyWithKeyboard queues d for msg's chat as HTML, in reply to msg and
 // with keyboard under it, like reply; d must fit one message.
 func (s *session) replyWithKeyboard(ctx context.Context, msg *tgbotapi.Message, d doc, keyboard tgbotapi.InlineKeyboardMarkup) {

@@ -425,3 +425,10 @@ func TestStripMention(t *testing.T) {
 		}
 	}
 }
+
+// len returns how many answers are kept.
+func (x *expansions) len() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.kept)
+}
