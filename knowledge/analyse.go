@@ -67,6 +67,9 @@ type question struct {
 	concepts []concept
 	// context are the concepts of the message's other sentences.
 	context []concept
+	// meaning is where its concepts sit in the word vectors
+	// (questionCentroid).
+	meaning []float32
 	// conflicting is set when the message says reports differ.
 	conflicting bool
 }
@@ -126,6 +129,7 @@ func (b *Base) analyse(ctx context.Context, m message) question {
 			}
 		}
 	}
+	q.meaning = b.questionCentroid(q, map[string][]float32{})
 	return q
 }
 

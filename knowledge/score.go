@@ -210,7 +210,6 @@ func (b *Base) score(q question, hits []int) []candidate {
 	}
 	var out []candidate
 	vecs := map[string][]float32{}
-	meaning := b.questionCentroid(q, vecs)
 	b.analysePassages(hits)
 	plain, avgLen := plainTerms(q), b.averageLength(hits)
 	for rank, pi := range hits {
@@ -265,7 +264,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				held = 1
 			}
 			cand.known, cand.wordnet, cand.vectors, cand.held = safeDiv(known, knownTotal), safeDiv(soft, total), safeDiv(near, total), held
-			cand.similarity = similarity(meaning, info.centroid)
+			cand.similarity = similarity(q.meaning, info.centroid)
 			cand.features = []float64{
 				cand.coverage,
 				cand.known,
@@ -285,7 +284,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				safeDiv(float64(len(units)), float64(len(q.concepts))),
 				novelty(info, questionTerms),
 				cand.similarity,
-				similarity(meaning, p.centroid),
+				similarity(q.meaning, p.centroid),
 				b.bm25(plain, info, avgLen),
 				b.alignment(q, vecs, info.rows),
 			}
@@ -662,7 +661,7 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	return []float64{
 		top.score, margin, top.coverage, top.known, top.held,
 		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
-		similarity(b.questionCentroid(q, map[string][]float32{}), b.space.all), top.similarity,
+		similarity(q.meaning, b.space.all), top.similarity,
 	}
 }
 
