@@ -354,7 +354,11 @@ func (b *Base) addConcepts(ctx context.Context, q *question, phrase []token) {
 		c := b.newConcept([][]string{{t.term}})
 		c.origin, c.word = t.kind, t.word
 		if t.word != "" {
-			if c.soft = b.related(ctx, t.word, []string{t.term}); len(c.soft) > 0 && c.unseen {
+			c.soft = b.related(ctx, t.word, []string{t.term})
+			if len(c.soft) == 0 && c.unseen && !b.vectors.Has(t.word) {
+				c.soft = b.broader(ctx, t.word, []string{t.term})
+			}
+			if len(c.soft) > 0 && c.unseen {
 				// The articles never use the word but do use one WordNet
 				// gives for it: it weighs as that one does.
 				c.weight, c.unseen, c.origin = b.newConcept(c.soft).weight, false, plainToken

@@ -219,3 +219,36 @@ func TestSlavicWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBroader checks that a word that neither the articles, nor WordNet's
+// synonyms, nor the word vectors place stands for its WordNet hypernym
+// when the articles use that ("heads-up" → "warning"), so that the
+// question is answered; a word the vectors place keeps its own way.
+func TestBroader(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(t.Context(), b.normalise("Did Washington give Moscow a heads-up?"))
+	var soft [][]string
+	for _, c := range q.concepts {
+		if c.word == "heads-up" {
+			soft = c.soft
+		}
+	}
+	if !slices.ContainsFunc(soft, func(alt []string) bool { return slices.Equal(alt, b.terms("warning")) }) {
+		t.Errorf("heads-up stands for %v, want warning among them", soft)
+	}
+	a, err := b.Answer(t.Context(), "Did Washington give Moscow a heads-up?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Found || !strings.Contains(a.Text, "warned") {
+		t.Errorf("Answer(heads-up) = %v %q, want it found, with the warning", a.Found, a.Text)
+	}
+	// Its best sentence is a heading, without a full stop: the one given
+	// beside it opens a sentence of its own.
+	if strings.Contains(a.Text, "Russia In ") {
+		t.Errorf("Answer(heads-up) = %q: a heading runs into the next sentence", a.Text)
+	}
+	if len(b.broader(t.Context(), "heads-up", nil)) == 0 {
+		t.Error("broader(heads-up) gives nothing")
+	}
+}

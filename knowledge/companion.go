@@ -81,6 +81,9 @@ func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 	ol := leadPhrase(q, s, info, c.number)
 	other := b.isReport(q, best, c)
 	sep := " "
+	if !strings.ContainsAny(lastRune(a.Text), `.!?…"”»)`) {
+		sep = ". " // the best sentence was a heading
+	}
 	if other {
 		sep = alsoReported + b.source(op.doc) + "): "
 	}
@@ -102,6 +105,15 @@ func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 		a.Citations = append(a.Citations, cite)
 	}
 	return a, true
+}
+
+// lastRune is the last character of s, "" for an empty s.
+func lastRune(s string) string {
+	r, n := utf8.DecodeLastRuneInString(s)
+	if n == 0 {
+		return ""
+	}
+	return string(r)
 }
 
 // sameAnswer reports whether two short answers are the same: one holds

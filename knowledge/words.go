@@ -69,6 +69,25 @@ func (b *Base) english(word string) bool {
 // "manager" in another). WordNet's answers are remembered, up to
 // maxRemembered words: a lookup costs a fraction of a millisecond.
 func (b *Base) related(ctx context.Context, word string, own []string) [][]string {
+	return b.relatedBy(ctx, word, own, func(r meaning.Relation) bool {
+		return r.Kind == meaning.Same || r.Kind == meaning.Synonym || r.Kind == meaning.Derivation
+	})
+}
+
+// broader returns, as related does, the words WordNet gives as the direct
+// hypernym of word in a central sense ("heads-up" → "warning"): for a word
+// that neither the articles, nor its synonyms, nor the word vectors place,
+// the broader word is the best clue to what it asks.
+func (b *Base) broader(ctx context.Context, word string, own []string) [][]string {
+	return b.relatedBy(ctx, word, own, func(r meaning.Relation) bool {
+		return r.Kind == meaning.Hypernym && r.Depth == 1
+	})
+}
+
+// relatedBy returns the term sequences, as the articles have them, of the
+// words WordNet relates to word in a central sense by a relation keep
+// accepts.
+func (b *Base) relatedBy(ctx context.Context, word string, own []string, keep func(meaning.Relation) bool) [][]string {
 	if !b.enabled(WordNet) {
 		return nil
 	}
@@ -80,12 +99,7 @@ func (b *Base) related(ctx context.Context, word string, own []string) [][]strin
 	var out [][]string
 	seen := map[string]bool{strings.Join(own, " "): true}
 	for _, r := range rels {
-		switch r.Kind {
-		case meaning.Same, meaning.Synonym, meaning.Derivation:
-		default:
-			continue
-		}
-		if r.Sense > maxSense {
+		if !keep(r) || r.Sense > maxSense {
 			continue
 		}
 		ts := b.terms(r.Word)
