@@ -953,14 +953,19 @@ func (s *Server) dropUnwantedLocked() {
 }
 
 // confirmLocked forgets the updates before offset, as Telegram does when
-// getUpdates is called with that offset.
+// getUpdates is called with that offset, and wakes those waiting for a
+// change: a test may wait for the pending updates to be confirmed.
 func (s *Server) confirmLocked(offset int) {
+	n := len(s.pending)
 	s.pending = slices.DeleteFunc(s.pending, func(p pendingUpdate) bool {
 		if p.stale {
 			return p.id < offset && offset <= s.nextUpdate+1
 		}
 		return p.id < offset
 	})
+	if len(s.pending) != n {
+		s.notifyLocked()
+	}
 }
 
 func (s *Server) batchLocked(offset, limit int) []json.RawMessage {
