@@ -3,6 +3,7 @@ package knowledge
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -185,12 +186,6 @@ type candidate struct {
 	number                        *numberAt
 }
 
-// A unit is where a sentence carries one of the question's concepts: a
-// number next to it counts it.
-type unit struct {
-	pos int // byte offset in the sentence
-}
-
 // score scores every sentence of the retrieved passages, best first.
 func (b *Base) score(q question, hits []int) []candidate {
 	var total, knownTotal float64
@@ -218,14 +213,26 @@ func (b *Base) score(q question, hits []int) []candidate {
 			info := &p.info[si]
 			instance := namesInstance(q.kind, info, questionTerms)
 			var carried, known, own, soft, near float64
-			var units []unit
+			// aligned and worded are the weight of the concepts of one
+			// word, and its share carried by the sentence word nearest
+			// in meaning to each (the alignment feature).
+			var aligned, worded float64
+			// where the sentence carries the question's concepts (byte
+			// offsets): a number next to one counts it
+			var units []int
 			for _, c := range q.concepts {
+				var nearness float64
+				if c.word != "" {
+					nearness = float64(max(b.nearest(vecs, c.word, info.rows), 0))
+					aligned += c.weight * nearness
+					worded += c.weight
+				}
 				found := false
 				for _, alt := range c.alts {
 					if pos, ok := carries(info.terms, alt); ok {
 						found = true
 						if !(len(alt) == 1 && b.vocabulary.count[alt[0]]) {
-							units = append(units, unit{pos})
+							units = append(units, pos)
 						}
 						break
 					}
@@ -243,9 +250,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				case b.passageCarries(p, c):
 					share = contextShare
 				default:
-					if c.word != "" {
-						near += c.weight * float64(max(b.nearest(vecs, c.word, info.rows), 0))
-					}
+					near += c.weight * nearness
 				}
 				carried += share * c.weight
 				if c.origin == plainToken {
@@ -286,7 +291,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				cand.similarity,
 				similarity(q.meaning, p.centroid),
 				b.bm25(plain, info, avgLen),
-				b.alignment(q, vecs, info.rows),
+				safeDiv(aligned, worded),
 			}
 			if b.enabled(AnswerTypes) {
 				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
@@ -408,14 +413,11 @@ func kindFeatures(q question, info *sentenceInfo, questionTerms map[string]bool,
 
 // proximity is 1 less the share of the sentence that the question's
 // concepts it carries span: 1 when they stand together, 0 for one alone.
-func proximity(units []unit, length int) float64 {
+func proximity(units []int, length int) float64 {
 	if len(units) < 2 || length == 0 {
 		return 0
 	}
-	lo, hi := units[0].pos, units[0].pos
-	for _, u := range units[1:] {
-		lo, hi = min(lo, u.pos), max(hi, u.pos)
-	}
+	lo, hi := slices.Min(units), slices.Max(units)
 	return 1 - float64(hi-lo)/float64(length)
 }
 
@@ -446,10 +448,10 @@ func boolValue(v bool) float64 {
 
 // softCarries reports whether a sentence carries a word WordNet gives
 // for the concept's word, and notes where, for a number next to it.
-func (b *Base) softCarries(info *sentenceInfo, c concept, units *[]unit) bool {
+func (b *Base) softCarries(info *sentenceInfo, c concept, units *[]int) bool {
 	for _, alt := range c.soft {
 		if pos, ok := carries(info.terms, alt); ok {
-			*units = append(*units, unit{pos})
+			*units = append(*units, pos)
 			return true
 		}
 	}
@@ -545,22 +547,6 @@ func (b *Base) bm25(terms []string, info *sentenceInfo, avgLen float64) float64 
 		}
 	}
 	return safeDiv(score, most)
-}
-
-// alignment is the weighted mean, over the question's concepts of one
-// word, of the cosine of the sentence word nearest in meaning to it (1
-// when the sentence has the word): how much of the question the sentence
-// speaks of, in other words too.
-func (b *Base) alignment(q question, vecs map[string][]float32, rows []int) float64 {
-	var sum, total float64
-	for _, c := range q.concepts {
-		if c.word == "" {
-			continue
-		}
-		total += c.weight
-		sum += c.weight * float64(max(b.nearest(vecs, c.word, rows), 0))
-	}
-	return safeDiv(sum, total)
 }
 
 // similarity is the cosine of two unit vectors, 0 when either is missing.
@@ -697,7 +683,7 @@ func hasNew(set, known map[string]bool) bool {
 // kindEvidence scores how well a sentence holds the kind of answer the
 // question wants, beyond the question's own words. For a how-many
 // question it also returns the number that counts what was asked.
-func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []unit) (float64, *numberAt) {
+func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool, units []int) (float64, *numberAt) {
 	switch q.kind {
 	case qHowMany:
 		if n := countedNumber(info.numbers, units); n != nil {
@@ -746,14 +732,13 @@ func kindEvidence(q question, info *sentenceInfo, questionTerms map[string]bool,
 	return 0, nil
 }
 
-// countedNumber finds the number that counts the thing at one of units:
-// just before it ("139 people were killed"), or else just after it
-// ("killing at least 40 people").
-func countedNumber(nums []numberAt, units []unit) *numberAt {
+// countedNumber finds the number that counts the thing at one of the
+// byte offsets units: just before it ("139 people were killed"), or else
+// just after it ("killing at least 40 people").
+func countedNumber(nums []numberAt, units []int) *numberAt {
 	var best *numberAt
 	bestDist := math.MaxInt
-	for _, un := range units {
-		u := un.pos
+	for _, u := range units {
 		for i := range nums {
 			n := &nums[i]
 			var d int
