@@ -56,10 +56,12 @@ type Base struct {
 	// groupIndex finds a member's group by its text or its terms.
 	groups     [][][]string
 	groupIndex map[string]int
-	disabled   Techniques
-	model      *model.Model
-	relations  relations
-	vectors    vectors
+	// synonyms are the terms a query term stands for with it (synonymsOf).
+	synonyms  map[string][]string
+	disabled  Techniques
+	model     *model.Model
+	relations relations
+	vectors   vectors
 	// space are the vectors of the event's articles' words.
 	space space
 	// remembered are WordNet's relations of the words asked about.
@@ -213,6 +215,7 @@ func newEngine(logger *slog.Logger, opts Options) (*Base, error) {
 	b.vocabulary = b.lexicon.question
 	b.analyseVocabulary(b.vocabulary)
 	b.groups, b.groupIndex = b.analyseGroups()
+	b.synonyms = b.synonymsOf()
 	return b, nil
 }
 
@@ -220,7 +223,7 @@ func newEngine(logger *slog.Logger, opts Options) (*Base, error) {
 func (b *Base) fork() *Base {
 	return &Base{
 		logger: b.logger, mapping: b.mapping, analyzer: b.analyzer, lexicon: b.lexicon,
-		groups: b.groups, groupIndex: b.groupIndex, disabled: b.disabled, model: b.model,
+		groups: b.groups, groupIndex: b.groupIndex, synonyms: b.synonyms, disabled: b.disabled, model: b.model,
 		relations: b.relations, vectors: b.vectors, vocabulary: b.vocabulary,
 	}
 }
@@ -235,12 +238,16 @@ func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 	text.IncludeTermVectors = false
 	// Nothing sorts or facets by the text: no doc values to build.
 	text.DocValues = false
+	// The synonym groups are a collection of the index, but no field
+	// names them as its synonym source: bleve would expand each of a
+	// group's terms in a query to the whole group, and the query names
+	// the group once (retrieve). The collection's definitions count in
+	// the index's documents, which BM25's idf and average length use.
 	if b.enabled(Synonyms) {
 		err := m.AddSynonymSource(synonymSrc, map[string]any{"collection": synonymSrc, "analyzer": en.AnalyzerName})
 		if err != nil {
 			return nil, err
 		}
-		text.SynonymSource = synonymSrc
 	}
 	// A passage is its text alone: no query reads bleve's composite
 	// "_all" field (without it, a batch analyses and holds each

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -522,6 +523,32 @@ func (b *Base) indexSynonyms(batch *bleve.Batch) error {
 		}
 	}
 	return nil
+}
+
+// synonymsOf maps each term of the lexicon's one-word synonym groups to
+// the others of its groups, as bleve's synonym collection gives them:
+// each member analysed again, as the collection's analyzer does.
+func (b *Base) synonymsOf() map[string][]string {
+	out := map[string][]string{}
+	for _, def := range b.synonymDefinitions() {
+		var terms []string
+		for _, s := range def.Synonyms {
+			if tokens := b.analyzer.Analyze([]byte(s)); len(tokens) == 1 {
+				terms = append(terms, string(tokens[0].Term))
+			}
+		}
+		for i, t := range terms {
+			for j, other := range terms {
+				if i != j && !slices.Contains(out[t], other) {
+					out[t] = append(out[t], other)
+				}
+			}
+		}
+	}
+	for _, terms := range out {
+		slices.Sort(terms)
+	}
+	return out
 }
 
 // synonymDefinitions are the lexicon's groups of two or more one-word

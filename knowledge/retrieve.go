@@ -32,28 +32,27 @@ func (b *Base) retrieve(ctx context.Context, q question) ([]int, error) {
 // retrieveScoring is retrieve in two stages above the given matches,
 // with a first stage of at most most matches.
 func (b *Base) retrieveScoring(ctx context.Context, q question, above, most int) ([]int, error) {
-	var should []clause
+	var cs clauses
 	for _, c := range q.concepts {
-		should = b.appendConcept(should, c, c.weight)
+		b.appendConcept(&cs, c, c.weight)
 		if len(c.near) > 0 {
-			should = b.appendConcept(should, concept{alts: [][]string{c.near}}, c.weight*c.nearSim)
+			b.appendConcept(&cs, concept{alts: [][]string{c.near}}, c.weight*c.nearSim)
 		}
 	}
 	for _, c := range q.context {
-		should = b.appendConcept(should, c, c.weight*contextShare)
+		b.appendConcept(&cs, c, c.weight*contextShare)
 	}
+	should := cs.built()
 	if len(should) == 0 {
 		return nil, nil
 	}
 	// Only the event's articles are indexed while the event filter is
 	// on, so the query needs no filter of its own.
-	all := make([]query.Query, len(should))
 	matches := 0
-	for i, c := range should {
-		all[i] = c.query
+	for _, c := range should {
 		matches += c.matches
 	}
-	var qry query.Query = bleve.NewDisjunctionQuery(all...)
+	var qry query.Query = anyOf(should)
 	if matches > above {
 		pool, err := b.pool(ctx, q, should, most)
 		if err != nil {
@@ -99,13 +98,13 @@ const (
 	// stages, and maxScored how many the first stage may score. The
 	// bundled articles have a few hundred passages and the 10,000
 	// articles of BenchmarkScale's corpus 5,561 of the event's: no
-	// question over them comes near twoStageAbove. Measured over the 442
-	// labelled questions (knowledge/testdata and shared/eval) among
-	// 50,000 synthetic articles (BenchmarkScale's corpus, 28,796
-	// passages), one stage grades 317 right, with Answer's p99 at 45-53
-	// ms; two stages above 60,000 grade 310, 313 and 310 for a first
-	// stage of 10,000, 15,000 and 25,000 matches, with p99 at 21, 21 and
-	// 25 ms; below 60,000, two stages are slower than one.
+	// question over them comes near twoStageAbove. Measured over the 753
+	// questions of knowledge/testdata and shared/eval among 50,000
+	// synthetic articles (BenchmarkScale's corpus, 28,796 passages), one
+	// stage grades 529 right, with Answer's p99 over the dev set at 23
+	// ms; two stages above 60,000, a first stage of 15,000, grade 528,
+	// with p99 at 18 ms. (With the index expanding each synonym to its
+	// group, one stage took 45-53 ms.)
 	twoStageAbove = 60000
 	maxScored     = 15000
 	// rerankPool is how many passages the rarest clauses find for the
@@ -114,10 +113,26 @@ const (
 )
 
 // A clause is one alternative of a concept in the query, with how many
-// passages it may match: those of its rarest term (termMatches).
+// passages it may match (those of its rarest term: termMatches), or the
+// one-term alternatives of a synonym group folded into one (clauses).
 type clause struct {
 	query   query.Query
 	matches int
+	// count is how many alternatives the clause stands for.
+	count int
+	// terms and boosts are a folded clause's terms, a term of the group
+	// and the synonyms the lexicon gives for it, and their boosts.
+	terms  []string
+	boosts []float64
+}
+
+// anyOf is the query matching any of cs.
+func anyOf(cs []clause) query.Query {
+	q := &weightedOr{clauses: make([]query.Query, len(cs)), weights: make([]int, len(cs))}
+	for i, c := range cs {
+		q.clauses[i], q.weights[i] = c.query, c.count
+	}
+	return q
 }
 
 // pool returns the ids of the rerankPool passages that best match the
@@ -125,16 +140,16 @@ type clause struct {
 // least one).
 func (b *Base) pool(ctx context.Context, q question, should []clause, most int) ([]string, error) {
 	rare := slices.SortedStableFunc(slices.Values(should), func(x, y clause) int { return cmp.Compare(x.matches, y.matches) })
-	var qs []query.Query
+	var first []clause
 	matches := 0
 	for _, c := range rare {
-		if len(qs) > 0 && matches+c.matches > most {
+		if len(first) > 0 && matches+c.matches > most {
 			break
 		}
-		qs = append(qs, c.query)
+		first = append(first, c)
 		matches += c.matches
 	}
-	res, err := b.search(ctx, q, bleve.NewDisjunctionQuery(qs...), rerankPool)
+	res, err := b.search(ctx, q, anyOf(first), rerankPool)
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +160,9 @@ func (b *Base) pool(ctx context.Context, q question, should []clause, most int) 
 	return ids, nil
 }
 
-// termMatches is how many passages a term query for t matches: those
-// holding t or, with synonyms on, one of the one-word synonyms that the
-// index expands t to (synonymDefinitions).
+// termMatches is how many passages a query for t matches, at most: those
+// holding t or, with synonyms on, one of its group's one-word members,
+// which its query names with it (termQuery).
 func (b *Base) termMatches(t string) int {
 	n := b.stats.df[t]
 	g := b.groupOf(t)
@@ -195,29 +210,108 @@ func (b *Base) together(ctx context.Context, terms []string) bool {
 
 // appendConcept adds a clause for each alternative of c, and the words
 // WordNet gives for it, boosted.
-func (b *Base) appendConcept(should []clause, c concept, boost float64) []clause {
+func (b *Base) appendConcept(cs *clauses, c concept, boost float64) {
 	for _, alt := range slices.Concat(c.alts, c.soft) {
-		var qs []query.Query
+		if len(alt) == 0 {
+			continue
+		}
 		matches := -1
 		for _, t := range alt {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(fieldText)
-			qs = append(qs, tq)
 			if n := b.termMatches(t); matches < 0 || n < matches {
 				matches = n
 			}
 		}
-		if len(qs) == 0 {
+		if len(alt) == 1 {
+			if syn := b.synonyms[alt[0]]; len(syn) > 0 {
+				cs.fold(alt[0], syn, boost, matches)
+				continue
+			}
+			cs.list = append(cs.list, clause{query: b.termQuery(alt[0], boost), matches: matches, count: 1})
 			continue
 		}
-		var one query.Query = qs[0]
-		if len(qs) > 1 {
-			one = bleve.NewConjunctionQuery(qs...)
+		// bleve gives a conjunction no boost of its own: its terms
+		// weigh as they are.
+		qs := make([]query.Query, len(alt))
+		for i, t := range alt {
+			qs[i] = b.termQuery(t, 1)
 		}
-		if bq, ok := one.(query.BoostableQuery); ok {
-			bq.SetBoost(boost)
-		}
-		should = append(should, clause{query: one, matches: matches})
+		cs.list = append(cs.list, clause{query: bleve.NewConjunctionQuery(qs...), matches: matches, count: 1})
 	}
-	return should
+}
+
+// termQuery is the query for term t, boosted, or for t and its synonyms,
+// each at half the boost: the query bleve makes of a term with a synonym
+// source.
+func (b *Base) termQuery(t string, boost float64) query.Query {
+	tq := bleve.NewTermQuery(t)
+	tq.SetField(fieldText)
+	tq.SetBoost(boost)
+	syn := b.synonyms[t]
+	if len(syn) == 0 {
+		return tq
+	}
+	qs := []query.Query{tq}
+	for _, s := range syn {
+		sq := bleve.NewTermQuery(s)
+		sq.SetField(fieldText)
+		sq.SetBoost(boost / 2)
+		qs = append(qs, sq)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// clauses gathers a question's clauses. A one-term alternative whose term
+// has synonyms would be a query for the term and its synonyms (termQuery);
+// every such alternative of one group matches the same passages, so they
+// are folded into one query for the group's terms, each boosted by the
+// sum of what the alternatives give it, which scores as they would
+// together at the cost of one (weightedOr counts it as them all).
+type clauses struct {
+	list   []clause
+	folded map[string]int // a folded clause in list by its terms
+}
+
+// fold adds the alternative of term t, with synonyms syn, to its group's
+// clause.
+func (cs *clauses) fold(t string, syn []string, boost float64, matches int) {
+	terms := slices.Sorted(slices.Values(append([]string{t}, syn...)))
+	key := strings.Join(terms, " ")
+	i, ok := cs.folded[key]
+	if !ok {
+		if cs.folded == nil {
+			cs.folded = map[string]int{}
+		}
+		i = len(cs.list)
+		cs.folded[key] = i
+		cs.list = append(cs.list, clause{matches: matches, terms: terms, boosts: make([]float64, len(terms))})
+	}
+	c := &cs.list[i]
+	c.count++
+	own := slices.Index(terms, t)
+	for j := range terms {
+		if j == own {
+			c.boosts[j] += boost
+		} else {
+			c.boosts[j] += boost / 2
+		}
+	}
+}
+
+// built returns the clauses, the folded ones made queries.
+func (cs *clauses) built() []clause {
+	for i := range cs.list {
+		c := &cs.list[i]
+		if c.query != nil {
+			continue
+		}
+		qs := make([]query.Query, len(c.terms))
+		for j, t := range c.terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(fieldText)
+			tq.SetBoost(c.boosts[j])
+			qs[j] = tq
+		}
+		c.query = bleve.NewDisjunctionQuery(qs...)
+	}
+	return cs.list
 }

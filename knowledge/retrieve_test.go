@@ -5,8 +5,13 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // TestRetrieve checks that retrieval finds the passages that carry a
@@ -120,4 +125,122 @@ func TestRetrieveOrderStable(t *testing.T) {
 			t.Errorf("%s: passages %v in one build, %v in another", q.ID, orders[0][k], orders[1][k])
 		}
 	}
+}
+
+// TestFoldedSynonymsScoreAsExpanded checks that a question's query, each
+// synonym group's one-term alternatives folded into one clause, ranks and
+// scores passages as the query of every alternative does when the index
+// expands each term to its synonyms, alone and inside a conjunction
+// (which advances it to the passages of another clause).
+func TestFoldedSynonymsScoreAsExpanded(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	if err := m.AddSynonymSource("syn", map[string]any{"collection": "syn", "analyzer": "standard"}); err != nil {
+		t.Fatal(err)
+	}
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = "standard"
+	text.SynonymSource = "syn"
+	m.DefaultMapping.AddFieldMappingsAt(fieldText, text)
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	docs := []string{
+		"claim responsibility for the attack", "asserted nothing", "assert state claim",
+		"the assault and the attack", "video words entirely", "state responsibility",
+		"claim claim claim attack", "assault", "nothing here", "responsibility video claim",
+	}
+	batch := idx.NewBatch()
+	for i, d := range docs {
+		if err := batch.Index(strconv.Itoa(i), map[string]any{fieldText: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	groups := [][]string{{"claim", "assert", "state"}, {"attack", "assault"}}
+	b := &Base{synonyms: map[string][]string{}}
+	for i, g := range groups {
+		if err := batch.IndexSynonym("g"+strconv.Itoa(i), "syn", &bleve.SynonymDefinition{Synonyms: g}); err != nil {
+			t.Fatal(err)
+		}
+		for _, t := range g {
+			b.synonyms[t] = slices.DeleteFunc(slices.Clone(g), func(s string) bool { return s == t })
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	concepts := []concept{
+		{alts: [][]string{{"claim"}, {"assert"}, {"claim", "responsibility"}}, soft: [][]string{{"claim"}}, weight: 1.5},
+		{alts: [][]string{{"attack"}}, soft: [][]string{{"assault"}}, weight: 0.5},
+		{alts: [][]string{{"video"}}, weight: 2},
+	}
+	// Every alternative a clause of its own, expanded by the index.
+	var expanded []query.Query
+	var cs clauses
+	for _, c := range concepts {
+		b.appendConcept(&cs, c, c.weight)
+		for _, alt := range slices.Concat(c.alts, c.soft) {
+			var qs []query.Query
+			for _, term := range alt {
+				tq := bleve.NewTermQuery(term)
+				tq.SetField(fieldText)
+				if len(alt) == 1 {
+					tq.SetBoost(c.weight)
+				}
+				qs = append(qs, tq)
+			}
+			expanded = append(expanded, bleve.NewConjunctionQuery(qs...))
+		}
+	}
+	folded := cs.built()
+	if len(folded) >= len(expanded) {
+		t.Fatalf("%d clauses folded from %d alternatives", len(folded), len(expanded))
+	}
+	scores := func(q query.Query) map[string]float64 {
+		res, err := idx.Search(bleve.NewSearchRequestOptions(q, len(docs), 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, h := range res.Hits {
+			out[h.ID] = h.Score
+		}
+		return out
+	}
+	within := bleve.NewDocIDQuery([]string{"0", "3", "5", "6", "8"})
+	for _, tt := range []struct {
+		name          string
+		want, got     query.Query
+		wantMatchesAt int
+	}{
+		{"alone", bleve.NewDisjunctionQuery(expanded...), anyOf(folded), 8},
+		{"in a conjunction", bleve.NewConjunctionQuery(within, bleve.NewDisjunctionQuery(expanded...)), bleve.NewConjunctionQuery(within, anyOf(folded)), 4},
+	} {
+		want, got := scores(tt.want), scores(tt.got)
+		if len(want) != tt.wantMatchesAt || len(got) != len(want) {
+			t.Errorf("%s: %d passages match folded, %d expanded; want %d", tt.name, len(got), len(want), tt.wantMatchesAt)
+			continue
+		}
+		// The query's norm differs with its shape: the scores are the
+		// same up to one factor.
+		var ratio float64
+		for id, w := range want {
+			if ratio == 0 {
+				ratio = got[id] / w
+			}
+			if math.Abs(got[id]/w-ratio) > 1e-6*ratio {
+				t.Errorf("%s: passage %s (%q) scores %g folded, %g expanded: not in the ratio %g", tt.name, id, docs[mustAtoi(t, id)], got[id], w, ratio)
+			}
+		}
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
