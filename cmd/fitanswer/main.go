@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl,knowledge/testdata/train2.jsonl", "labelled question sets, comma-separated globs")
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
 	depth := fl.Int("depth", 4, "levels of each tree")
+	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{docs: docs, drop: map[string]bool{}, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
+	f := fitter{docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
 	for _, name := range strings.Split(*disable, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -168,6 +169,7 @@ type fitter struct {
 	disable knowledge.Techniques
 	drop    map[string]bool // features left out
 	boost   model.BoostOptions
+	split   string // salts the inner split
 	// traced remembers the labelled candidates of each question by id.
 	traced map[string][]model.Example
 }
@@ -226,7 +228,7 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	for k := 0; k < innerFolds; k++ {
 		var train, test []labelled
 		for _, q := range qs {
-			if fold(q.ID+"#inner", innerFolds) == k {
+			if fold(q.ID+"#inner"+f.split, innerFolds) == k {
 				test = append(test, q)
 			} else {
 				train = append(train, q)
