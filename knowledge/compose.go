@@ -81,7 +81,9 @@ type composed struct {
 // reports composes an answer for a message that says the reports differ:
 // the best sentence, and the best of another article that gives another
 // answer — another name, number, date or place where the kind has one
-// (not the same in another spelling), else another sentence holding the
+// (not the same in another spelling, nor one the first side's sentence
+// states: "Islamic State" beside "Islamic State – Caucasus Province"), else
+// another sentence holding the
 // kind of answer asked for — latest article first, each with its source
 // and date and its passage cited. It reports false when no other article
 // answers otherwise.
@@ -90,6 +92,7 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var leads []string
 	seenDoc := map[int]bool{}
 	seenText := map[string]bool{}
+	var firstSide string // the first side's sentence, compared
 	for i, c := range cands {
 		if len(picked) == maxReports || i >= 3*candidates {
 			break
@@ -101,8 +104,11 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 			continue
 		}
 		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
-		if len(picked) > 0 && leads[0] != "" && (l == "" || slices.ContainsFunc(leads, func(o string) bool { return sameAnswer(o, l) })) {
-			continue // the same answer again
+		if len(picked) > 0 && leads[0] != "" && (l == "" || slices.ContainsFunc(leads, func(o string) bool { return sameAnswer(o, l) }) || strings.Contains(firstSide, normalSentence(l))) {
+			continue // the same answer again, or one the first side states
+		}
+		if len(picked) == 0 {
+			firstSide = normalSentence(s)
 		}
 		seenDoc[p.doc], seenText[normalSentence(s)] = true, true
 		picked, leads = append(picked, c), append(leads, l)
