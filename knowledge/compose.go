@@ -82,11 +82,10 @@ type composed struct {
 // the best sentence, and the best of another article that gives another
 // answer — another name, number, date or place where the kind has one
 // (not the same in another spelling, nor one the first side's sentence
-// states: "Islamic State" beside "Islamic State – Caucasus Province"), else
-// another sentence holding the
-// kind of answer asked for — latest article first, each with its source
-// and date and its passage cited. It reports false when no other article
-// answers otherwise.
+// states: "Islamic State" beside "Islamic State – Caucasus Province"),
+// else another sentence holding the kind of answer asked for — latest
+// article first, each with its source and date and its passage cited. It
+// reports false when no other article answers otherwise.
 func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var picked []candidate
 	var leads []string
