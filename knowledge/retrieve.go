@@ -196,9 +196,7 @@ func (b *Base) together(ctx context.Context, terms []string) bool {
 	}
 	qs := make([]query.Query, len(terms))
 	for i, t := range terms {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(fieldText)
-		qs[i] = tq
+		qs[i] = textTerm(t, 1)
 	}
 	res, err := b.index.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(qs...), 0, 0, false))
 	if err != nil {
@@ -243,21 +241,23 @@ func (b *Base) appendConcept(cs *clauses, c concept, boost float64) {
 // each at half the boost: the query bleve makes of a term with a synonym
 // source.
 func (b *Base) termQuery(t string, boost float64) query.Query {
+	syn := b.synonyms[t]
+	if len(syn) == 0 {
+		return textTerm(t, boost)
+	}
+	qs := []query.Query{textTerm(t, boost)}
+	for _, s := range syn {
+		qs = append(qs, textTerm(s, boost/2))
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// textTerm is the query for term t in a passage's text, boosted.
+func textTerm(t string, boost float64) query.Query {
 	tq := bleve.NewTermQuery(t)
 	tq.SetField(fieldText)
 	tq.SetBoost(boost)
-	syn := b.synonyms[t]
-	if len(syn) == 0 {
-		return tq
-	}
-	qs := []query.Query{tq}
-	for _, s := range syn {
-		sq := bleve.NewTermQuery(s)
-		sq.SetField(fieldText)
-		sq.SetBoost(boost / 2)
-		qs = append(qs, sq)
-	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return tq
 }
 
 // clauses gathers a question's clauses. A one-term alternative whose term
@@ -306,10 +306,7 @@ func (cs *clauses) built() []clause {
 		}
 		qs := make([]query.Query, len(c.terms))
 		for j, t := range c.terms {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(fieldText)
-			tq.SetBoost(c.boosts[j])
-			qs[j] = tq
+			qs[j] = textTerm(t, c.boosts[j])
 		}
 		c.query = bleve.NewDisjunctionQuery(qs...)
 	}
