@@ -115,7 +115,7 @@ func TestDevSet(t *testing.T) {
 	}{
 		{"../../shared/eval/chat.jsonl", 87, 8},
 		{"dev", 31, 3},
-		{"hard", 54, 8},
+		{"hard", 54, 7},
 		{"variants", 47, 7},
 		{"probe", 24, 8},
 		{"probe2", 35, 5},

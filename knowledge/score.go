@@ -303,7 +303,14 @@ func (b *Base) score(q question, hits []int) []candidate {
 			out = append(out, cand)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	// A sentence without the kind of answer a kind demands (a count, a
+	// time) cannot answer: the best that holds one goes first.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].held != out[j].held {
+			return out[i].held > out[j].held
+		}
+		return out[i].score > out[j].score
+	})
 	return out
 }
 

@@ -125,3 +125,20 @@ func TestRelatedPhrase(t *testing.T) {
 		t.Error("together(city manager) = true, want false")
 	}
 }
+
+// TestKindHeldFirst checks that when the question's kind demands an
+// answer of its kind (a count), a sentence holding one comes first, even
+// when the ranker scores a sentence without one higher: that one could
+// only be refused.
+func TestKindHeldFirst(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(context.Background(), b.normalise("How many people were brought out of the basement of the complex?"))
+	hits, err := b.retrieve(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := b.score(q, hits)
+	if len(cands) == 0 || cands[0].held == 0 || cands[0].number == nil {
+		t.Fatalf("the first candidate holds no count: %+v", cands[:min(1, len(cands))])
+	}
+}

@@ -195,7 +195,7 @@ func TestDistractors(t *testing.T) {
 		t.Errorf("dev set among distractors: supported %d, abstained %d; want at least %d and %d",
 			dev.supported, dev.abstained, floorSupported, floorAbstained)
 	}
-	const floorHardSupported, floorHardAbstained = 50, 8
+	const floorHardSupported, floorHardAbstained = 50, 7
 	if hard.supported < floorHardSupported || hard.abstained < floorHardAbstained {
 		t.Errorf("hard set among distractors: supported %d, abstained %d; want at least %d and %d",
 			hard.supported, hard.abstained, floorHardSupported, floorHardAbstained)

@@ -66,9 +66,11 @@ const bins = 32
 // FitBoost fits trees, by Newton boosting of the conditional logit that
 // FitRanking fits, to correct the scores base gives each candidate of a
 // group (the sentences scored for one question). Groups without a right
-// candidate teach nothing and are skipped.
+// candidate teach nothing and are skipped. The order of a group's
+// examples does not matter.
 func FitBoost(groups [][]Example, base func(x []float64) float64, o BoostOptions) Boost {
 	bo := Boost{Rate: o.Rate}
+	groups = canonical(groups)
 	type row struct {
 		x   []float64
 		pos bool

@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // An Example is one labelled feature vector for fitting.
 type Example struct {
@@ -72,6 +75,7 @@ func weightOf(e Example) float64 {
 // candidate teach nothing and are skipped. The bias is 0: only
 // differences within a group count.
 func FitRanking(features []string, groups [][]Example, l2 float64) Logistic {
+	groups = canonical(groups)
 	var all []Example
 	for _, g := range groups {
 		all = append(all, g...)
@@ -142,6 +146,30 @@ func FitRanking(features []string, groups [][]Example, l2 float64) Logistic {
 		}
 	}
 	return l
+}
+
+// canonical returns groups with the examples of each in a fixed order, by
+// features then label, whatever order they came in: sums of
+// floating-point numbers depend on their order in their last bits, and
+// boosting amplifies those, so a fit that followed the order in which the
+// engine ranks its candidates would change when only that order did.
+func canonical(groups [][]Example) [][]Example {
+	out := make([][]Example, len(groups))
+	for i, g := range groups {
+		out[i] = slices.SortedStableFunc(slices.Values(g), func(a, b Example) int {
+			if c := slices.Compare(a.X, b.X); c != 0 {
+				return c
+			}
+			switch {
+			case a.Y == b.Y:
+				return 0
+			case b.Y:
+				return -1
+			}
+			return 1
+		})
+	}
+	return out
 }
 
 // standardise returns the mean and spread of each feature of examples.

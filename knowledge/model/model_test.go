@@ -2,6 +2,8 @@ package model
 
 import (
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -127,5 +129,31 @@ func TestFitBoost(t *testing.T) {
 	}
 	if len(m.Boost.Trees) != 100 {
 		t.Errorf("%d trees, want 100", len(m.Boost.Trees))
+	}
+}
+
+// TestFitIgnoresOrder checks that the order of a group's examples does
+// not change the fitted models, to the last bit: the engine may rank its
+// candidates otherwise without the fit changing.
+func TestFitIgnoresOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var groups, reversed [][]Example
+	for range 50 {
+		var g []Example
+		for i := range 8 {
+			g = append(g, Example{X: []float64{r.Float64() * 1e3, r.NormFloat64() / 7, r.Float64()}, Y: i == 3})
+		}
+		rg := slices.Clone(g)
+		slices.Reverse(rg)
+		groups, reversed = append(groups, g), append(reversed, rg)
+	}
+	names := []string{"a", "b", "c"}
+	opts := BoostOptions{Rounds: 20, Depth: 3, Rate: 0.1, Lambda: 1, MinHessian: 1}
+	l1, l2 := FitRanking(names, groups, 1e-3), FitRanking(names, reversed, 1e-3)
+	if !reflect.DeepEqual(l1, l2) {
+		t.Errorf("FitRanking depends on the order of examples:\n%+v\n%+v", l1, l2)
+	}
+	if b1, b2 := FitBoost(groups, l1.Logit, opts), FitBoost(reversed, l1.Logit, opts); !reflect.DeepEqual(b1, b2) {
+		t.Error("FitBoost depends on the order of examples")
 	}
 }
