@@ -132,12 +132,10 @@ func TestRelatedPhrase(t *testing.T) {
 // only be refused.
 func TestKindHeldFirst(t *testing.T) {
 	b := bundledBase(t)
-	q := b.analyse(context.Background(), b.normalise("How many people were brought out of the basement of the complex?"))
-	hits, err := b.retrieve(context.Background(), q)
+	_, cands, err := b.rank(context.Background(), "How many people were brought out of the basement of the complex?")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cands := b.score(q, hits)
 	if len(cands) == 0 || cands[0].held == 0 || cands[0].number == nil {
 		t.Fatalf("the first candidate holds no count: %+v", cands[:min(1, len(cands))])
 	}
