@@ -106,7 +106,13 @@ func TestWebhookMode(t *testing.T) {
 	if code, _ := get(t, base+"/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz: %d", code)
 	}
+	// The reply is sent before its outbox entry is marked delivered:
+	// wait for the gauge to show it.
 	code, metrics := get(t, base+"/metrics")
+	for deadline := time.Now().Add(telegramtest.WaitTimeout); !strings.Contains(metrics, "eventbot_outbox_pending 0") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		code, metrics = get(t, base+"/metrics")
+	}
 	for _, want := range []string{
 		`eventbot_questions_total{chat_kind="private",found="true"} 1`,
 		"eventbot_answer_seconds_bucket", "eventbot_outbox_pending 0", "go_goroutines",
