@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -354,16 +355,36 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 }
 
 // leadPlace is the first place the sentence names that the question does
-// not (and no nationality: "in Russian custody"; no time: "in the
-// evening of March 22").
+// not, in none of its words (and no nationality: "in Russian custody"; no
+// time: "in the evening of March 22"; no part of a name: "Islamic State
+// of Iraq").
 func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
-	for _, m := range placeRE.FindAllStringSubmatch(sentence, -1) {
-		first := strings.Fields(m[1])[0]
-		if !demonymRE.MatchString(first) && !dateRE.MatchString(first) && !strings.Contains(strings.ToLower(q.text), strings.ToLower(m[1])) {
-			return m[1]
+	asked := strings.Fields(strings.ToLower(q.text))
+	for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
+		place := sentence[m[2]:m[3]]
+		words := strings.Fields(place)
+		if demonymRE.MatchString(words[0]) || dateRE.MatchString(words[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
+			slices.ContainsFunc(words, func(w string) bool { return slices.Contains(asked, strings.ToLower(w)) }) {
+			continue
 		}
+		return place
 	}
 	return ""
+}
+
+// continuesName reports whether a place after the preposition prep,
+// which follows before, is part of a name: "of" after a capitalised word
+// ("State of Iraq").
+func continuesName(before, prep string) bool {
+	if !strings.HasPrefix(strings.ToLower(prep), "of") {
+		return false
+	}
+	ws := strings.Fields(before)
+	if len(ws) == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(ws[len(ws)-1])
+	return unicode.IsUpper(r)
 }
 
 // leadName is the first name the sentence gives that the question does

@@ -122,13 +122,16 @@ func holdsAll(t *testing.T, question, field, got string, want []string) {
 }
 
 // TestLeadPlace checks that a where answer leads with a place, not a
-// nationality or a time that a preposition introduces too.
+// nationality or a time that a preposition introduces too, nor a part of
+// a name ("State of Iraq"), nor a place the question names in other words
+// ("the Crocus City Hall" for "Crocus City Hall").
 func TestLeadPlace(t *testing.T) {
 	b := bundledBase(t)
 	q := b.analyse(t.Context(), b.normalise("In which city is Crocus City Hall?"))
 	for _, tt := range []struct{ sentence, want string }{
 		{"In the evening of March 22, in the city of Krasogorsk in the suburbs of Moscow, 5 armed men opened fire.", "Krasogorsk"},
 		{"At least one of the attackers is said to be in Russian custody, near Bryansk.", "Bryansk"},
+		{"The terrorist group Islamic State of Iraq and the Levant (ISIS) has allegedly claimed responsibility for the terrorist attack on the Crocus City Hall in the city of Krasnogorsk in the Moscow region.", "Krasnogorsk"},
 	} {
 		if got := leadPlace(q, tt.sentence, nil, nil); got != tt.want {
 			t.Errorf("leadPlace(%q) = %q, want %q", tt.sentence, got, tt.want)
