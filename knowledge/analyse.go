@@ -38,6 +38,9 @@ type concept struct {
 	origin tokenKind
 	// unseen is set when the articles state none of its alternatives.
 	unseen bool
+	// event is set for the event itself, which a question's pronoun
+	// stands for when the message names nothing ("who did it?").
+	event bool
 	// word is the question's word, lower case, for a concept of one word.
 	word string
 	// soft are the term sequences of words WordNet gives for word: a
@@ -127,6 +130,21 @@ func (b *Base) analyse(ctx context.Context, m message) question {
 				c.weight *= contextShare
 				q.concepts = append(q.concepts, c)
 			}
+		}
+	}
+	if len(q.concepts) == 0 && b.lexicon.chat.refersBack(m.question) {
+		// A pronoun that points at nothing the message names points at
+		// the event ("who did it?", "when did it happen?"): the
+		// question asks about it by the names that mark its articles.
+		var alts [][]string
+		for _, name := range b.lexicon.event {
+			if ts := b.terms(name); len(ts) > 0 {
+				alts = append(alts, ts)
+			}
+		}
+		if c := b.newConcept(alts); !c.unseen {
+			c.event = true
+			q.concepts = append(q.concepts, c)
 		}
 	}
 	q.meaning = b.questionCentroid(q, map[string][]float32{})

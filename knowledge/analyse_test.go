@@ -252,3 +252,25 @@ func TestBroader(t *testing.T) {
 		t.Error("broader(heads-up) gives nothing")
 	}
 }
+
+// TestPronounForEvent checks that a question whose pronoun points at
+// nothing the message names asks about the event itself, and is answered;
+// one without such a pronoun and without a concept is still not.
+func TestPronounForEvent(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct{ question, want string }{
+		{"when did it happen?", "March 22"},
+		{"who did it", "ISIS"},
+	} {
+		a, err := b.Answer(t.Context(), tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Found || !strings.Contains(a.Text, tt.want) {
+			t.Errorf("Answer(%q) = %v %q, want it found, with %q", tt.question, a.Found, a.Text, tt.want)
+		}
+	}
+	if a, err := b.Answer(t.Context(), "расскажи анекдот"); err != nil || a.Found {
+		t.Errorf("Answer(tell a joke) = %v %q, %v; want it refused", a.Found, a.Text, err)
+	}
+}

@@ -404,11 +404,31 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 		if loc[0] == 0 && !strings.Contains(m, " ") {
 			continue
 		}
-		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) {
+		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !asked(q, info, loc[0], loc[1]) {
 			return m
 		}
 	}
 	return ""
+}
+
+// asked reports whether a word of the sentence between byte offsets start
+// and end names the event the question's pronoun stands for ("Crocus
+// City Hall" for "who did it?").
+func asked(q question, info *sentenceInfo, start, end int) bool {
+	for _, c := range q.concepts {
+		if !c.event {
+			continue
+		}
+		for _, alt := range c.alts {
+			if len(alt) != 1 {
+				continue
+			}
+			if slices.ContainsFunc(info.terms[alt[0]], func(at int) bool { return at >= start && at < end }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // leadQuote is the longest quotation of the sentence, if long enough to
