@@ -132,10 +132,13 @@ func (b *Base) analyse(ctx context.Context, m message) question {
 			}
 		}
 	}
-	if len(q.concepts) == 0 && b.lexicon.chat.refersBack(m.question) {
-		// A pronoun that points at nothing the message names points at
-		// the event ("who did it?", "when did it happen?"): the
-		// question asks about it by the names that mark its articles.
+	if len(q.concepts) == 0 && (b.lexicon.chat.refersBack(m.question) || q.language == "en" && b.asks(m.question)) {
+		// A question that names nothing asks about the event: its
+		// pronoun, if it has one, points at it ("who did it?", "when
+		// did it happen?", "what happened?"). It asks by the names that
+		// mark the event's articles. (An English question of words the
+		// articles lack has those words as concepts; a Russian or
+		// Ukrainian one may have lost them, so it needs the pronoun.)
 		var alts [][]string
 		for _, name := range b.lexicon.event {
 			if ts := b.terms(name); len(ts) > 0 {
@@ -149,6 +152,18 @@ func (b *Base) analyse(ctx context.Context, m message) question {
 	}
 	q.meaning = b.questionCentroid(q, map[string][]float32{})
 	return q
+}
+
+// asks reports whether English text is a question: it opens with a
+// question word or an auxiliary ("what", "did"), or ends in a question
+// mark.
+func (b *Base) asks(text string) bool {
+	ws := words(strings.ToLower(text))
+	if len(ws) == 0 {
+		return false
+	}
+	_, opens := b.vocabulary.opens[ws[0]]
+	return opens || b.vocabulary.auxiliary[ws[0]] || strings.HasSuffix(strings.TrimSpace(text), "?")
 }
 
 func (b *Base) analyseText(ctx context.Context, text string) question {

@@ -404,11 +404,19 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 		if loc[0] == 0 && !strings.Contains(m, " ") {
 			continue
 		}
-		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !asked(q, info, loc[0], loc[1]) {
+		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !asked(q, info, loc[0], loc[1]) && !(q.kind == qWho && inPlace(sentence, loc)) {
 			return m
 		}
 	}
 	return ""
+}
+
+// inPlace reports whether the name at loc in sentence is given as a
+// place ("at the Crocus City Hall"): no answer to who.
+func inPlace(sentence string, loc []int) bool {
+	return slices.ContainsFunc(placeRE.FindAllStringSubmatchIndex(sentence, -1), func(m []int) bool {
+		return m[2] < loc[1] && loc[0] < m[3]
+	})
 }
 
 // asked reports whether a word of the sentence between byte offsets start

@@ -138,3 +138,23 @@ func TestLeadPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadNameNoPlace checks that a who answer never leads with a name
+// the sentence gives as a place, nor with the event's names when the
+// question's pronoun stands for the event.
+func TestLeadNameNoPlace(t *testing.T) {
+	b := bundledBase(t)
+	sentence := "Officials at the Crocus City Hall said the Islamic State was behind it."
+	q := b.analyse(t.Context(), b.normalise("Who are the suspects?"))
+	info := b.sentenceInfo(sentence)
+	if got := leadName(q, sentence, &info, nil); got != "Islamic State" {
+		t.Errorf("leadName(who are the suspects) = %q, want Islamic State", got)
+	}
+	q = b.analyse(t.Context(), b.normalise("what did they do?"))
+	q.kind = qWhat
+	sentence = "Crocus City Hall was attacked by gunmen who said they were of the Islamic State."
+	info = b.sentenceInfo(sentence)
+	if got := leadName(q, sentence, &info, nil); got != "Islamic State" {
+		t.Errorf("leadName(what did they do) = %q, want Islamic State", got)
+	}
+}
