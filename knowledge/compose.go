@@ -346,12 +346,18 @@ func leadCount(_ question, _ string, _ *sentenceInfo, counted *numberAt) string 
 	return ""
 }
 
-// leadDate is the day of a month, else any time, the sentence names.
+// leadDate is the day of a month, else any time, the sentence names:
+// not the verb "may", which the date patterns, matching any case, take
+// for the month.
 func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string {
-	if m := exactDateRE.FindString(sentence); m != "" {
-		return m
+	for _, re := range []*regexp.Regexp{exactDateRE, dateRE} {
+		for _, m := range re.FindAllString(sentence, -1) {
+			if !strings.HasPrefix(m, "may") {
+				return m
+			}
+		}
 	}
-	return dateRE.FindString(sentence)
+	return ""
 }
 
 // leadPlace is the first place the sentence names that the question does

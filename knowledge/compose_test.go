@@ -158,3 +158,17 @@ func TestLeadNameNoPlace(t *testing.T) {
 		t.Errorf("leadName(what did they do) = %q, want Islamic State", got)
 	}
 }
+
+// TestLeadDateNotMay checks that a when answer does not lead with the
+// verb "may", which the date patterns take for the month.
+func TestLeadDateNotMay(t *testing.T) {
+	for _, tt := range []struct{ sentence, want string }{
+		{"Russian media suggest that the ISIS announcement may be fake.", ""},
+		{"Officials said it may have begun on Friday night.", "Friday"},
+		{"The trial opened on 2 May 2024.", "2 May"},
+	} {
+		if got := leadDate(question{}, tt.sentence, nil, nil); got != tt.want {
+			t.Errorf("leadDate(%q) = %q, want %q", tt.sentence, got, tt.want)
+		}
+	}
+}
