@@ -274,3 +274,19 @@ func TestPronounForEvent(t *testing.T) {
 		t.Errorf("Answer(tell a joke) = %v %q, %v; want it refused", a.Found, a.Text, err)
 	}
 }
+
+// TestSlavicPronounForEvent checks that a Russian or Ukrainian question
+// whose pronoun points at nothing asks about the event, as an English
+// one does.
+func TestSlavicPronounForEvent(t *testing.T) {
+	b := bundledBase(t)
+	for _, question := range []string{"когда это произошло?", "коли це сталося?"} {
+		a, err := b.Answer(t.Context(), question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Found || !strings.Contains(a.Text, "March 22") {
+			t.Errorf("Answer(%q) = %v %q, want it found, with March 22", question, a.Found, a.Text)
+		}
+	}
+}
