@@ -30,8 +30,8 @@ const (
 	failQuestion  = "FAIL please"
 )
 
-// fakeKB is an in-memory knowledge base. It answers claimQuestion and
-// notFoundQuestion from fixtures, panics, blocks or fails on the special
+// fakeKB is an in-memory knowledge base. It answers claimQuestion,
+// notFoundQuestion and greeting from fixtures, panics, blocks or fails on the special
 // questions, and echoes any other question back as the answer and the
 // passage.
 type fakeKB struct {
@@ -58,6 +58,7 @@ func newFakeKB() *fakeKB {
 const (
 	claimQuestion    = "Who claimed responsibility?"
 	notFoundQuestion = "What is the capital of France?"
+	greeting         = "привет"
 )
 
 var claimAnswer = knowledge.Answer{
@@ -83,6 +84,8 @@ func (kb *fakeKB) Answer(ctx context.Context, question string) (knowledge.Answer
 		return claimAnswer, nil
 	case notFoundQuestion:
 		return knowledge.Answer{Question: question, Language: "en"}, nil
+	case greeting:
+		return knowledge.Answer{Question: question, Language: "ru", Greeting: true}, nil
 	case panicQuestion:
 		panic("fake knowledge base panics")
 	case failQuestion:
@@ -254,6 +257,23 @@ func TestNotFound(t *testing.T) {
 	}
 	if got, want := msg.Get("reply_to_message_id"), strconv.Itoa(srv.MessageID(id)); got != want {
 		t.Errorf("reply_to_message_id = %s, want %s", got, want)
+	}
+}
+
+// TestGreeting checks that a message of greetings alone is greeted, in
+// its language, with example questions, not told the articles lack it.
+func TestGreeting(t *testing.T) {
+	srv := telegramtest.NewServer(t, testToken)
+	b := newTestBot(t, srv, newFakeKB())
+	r := start(t, b)
+
+	srv.PushMessage(42, 7, "private", greeting)
+	msg := srv.WaitFor(t, "sendMessage", 1)[0]
+	r.stop(t)
+
+	want := "Здравствуйте! Спросите меня о теракте в «Крокус Сити Холле».\n\nМожно спросить, например:\n"
+	if got := msg.Get("text"); !strings.HasPrefix(got, want) {
+		t.Errorf("reply text:\n%s\nwant it to open:\n%s", got, want)
 	}
 }
 

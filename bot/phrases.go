@@ -32,6 +32,7 @@ type phrases struct {
 	SourceLanguage string
 	AlsoLabel      string // before further sources
 	NotFound       string
+	Greeting       string   // the reply to a message of greetings or thanks alone, followed by Examples
 	TryAsking      string   // followed by Examples
 	Examples       []string // questions the corpus can answer
 
@@ -95,6 +96,7 @@ var phrasebook = map[string]*phrases{
 		SourceLanguage: "The sources are in English, so the answer is quoted in English.",
 		AlsoLabel:      "Also: ",
 		NotFound:       "The articles I have don't cover that.",
+		Greeting:       "Hi! Ask me anything about the attack on Crocus City Hall.",
 		TryAsking:      "You could ask, for example:",
 		Examples: []string{
 			"Who claimed responsibility for the attack?",
@@ -152,6 +154,7 @@ var phrasebook = map[string]*phrases{
 		SourceLanguage: "Источники на английском языке, поэтому ответ приведён по-английски.",
 		AlsoLabel:      "Также: ",
 		NotFound:       "В моих статьях об этом ничего нет.",
+		Greeting:       "Здравствуйте! Спросите меня о теракте в «Крокус Сити Холле».",
 		TryAsking:      "Можно спросить, например:",
 		Examples: []string{
 			"Кто взял на себя ответственность за теракт?",
@@ -206,6 +209,7 @@ var phrasebook = map[string]*phrases{
 		SourceLanguage: "Джерела англійською мовою, тому відповідь наведено англійською.",
 		AlsoLabel:      "Також: ",
 		NotFound:       "У моїх статтях про це нічого немає.",
+		Greeting:       "Вітаю! Запитайте мене про теракт у «Крокус Сіті Голі».",
 		TryAsking:      "Можна запитати, наприклад:",
 		Examples: []string{
 			"Хто взяв на себе відповідальність за теракт?",

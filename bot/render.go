@@ -412,6 +412,9 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 		if len(d) > 0 {
 			return d
 		}
+		if a.Greeting {
+			return examplesDoc(p, p.Greeting)
+		}
 		return notFoundDoc(p)
 	}
 	if a.Language != "" && a.Language != "en" {
@@ -487,8 +490,11 @@ func citedDoc(c knowledge.Citation) string {
 }
 
 // notFoundDoc says the corpus doesn't answer and suggests questions.
-func notFoundDoc(p *phrases) doc {
-	d := doc{{spans: []span{text(p.NotFound)}}, {spans: []span{text(p.TryAsking)}}}
+func notFoundDoc(p *phrases) doc { return examplesDoc(p, p.NotFound) }
+
+// examplesDoc says first, then suggests questions.
+func examplesDoc(p *phrases, first string) doc {
+	d := doc{{spans: []span{text(first)}}, {spans: []span{text(p.TryAsking)}}}
 	for _, q := range p.Examples {
 		d = append(d, block{spans: []span{text("• "), {italic, q}}, tight: true})
 	}

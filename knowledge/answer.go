@@ -29,6 +29,10 @@ type Answer struct {
 	// Language is the language of the question ("en", "ru", "uk"), so that
 	// a front end can reply in it.
 	Language string `json:"language,omitempty"`
+	// Greeting reports that the message held only greetings, thanks or
+	// filler ("hi", "thx"): Found is false, but for want of a question,
+	// not of an answer.
+	Greeting bool `json:"greeting,omitempty"`
 }
 
 // MaxAnswerLen is the most characters (runes) an Answer's Text holds.
@@ -75,6 +79,12 @@ func (b *Base) Answer(ctx context.Context, text string) (Answer, error) {
 		return Answer{}, err
 	}
 	a.Language = q.language
+	if q.text == "" && hasLetter(text) {
+		a.Greeting = true
+		if cyrillic.MatchString(text) {
+			a.Language = b.slavic(text)
+		}
+	}
 	if !b.answerable(q, cands) {
 		return a, nil
 	}

@@ -247,3 +247,29 @@ func textParts(text string) []string {
 	}
 	return out
 }
+
+// TestGreeting checks that a message of greetings, thanks or filler alone
+// is told from a question the articles do not answer, in its language.
+func TestGreeting(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		text     string
+		greeting bool
+		language string
+	}{
+		{"hi!", true, "en"},
+		{"thx lol", true, "en"},
+		{"привет", true, "ru"},
+		{"?", false, "en"},
+		{"hi, who claimed responsibility?", false, "en"},
+		{"What is the capital of Australia?", false, "en"},
+	} {
+		a, err := b.Answer(context.Background(), tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Greeting != tt.greeting || a.Greeting && (a.Found || a.Language != tt.language) {
+			t.Errorf("Answer(%q): greeting %v, found %v, language %q; want greeting %v in %q", tt.text, a.Greeting, a.Found, a.Language, tt.greeting, tt.language)
+		}
+	}
+}
