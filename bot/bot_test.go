@@ -239,41 +239,38 @@ func TestPrivateQuestion(t *testing.T) {
 	}
 }
 
+// TestNotFound checks the reply when the articles hold no answer, and
+// when the message holds only a greeting: that is greeted, in its
+// language, with the example questions, not told the articles lack it.
 func TestNotFound(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	b := newTestBot(t, srv, newFakeKB())
 	r := start(t, b)
 
 	id := srv.PushMessage(42, 7, "private", notFoundQuestion)
-	msg := srv.WaitFor(t, "sendMessage", 1)[0]
+	srv.PushMessage(43, 8, "private", greeting)
+	msgs := srv.WaitFor(t, "sendMessage", 2)
 	r.stop(t)
 
+	replies := map[string]string{}
+	for _, m := range msgs {
+		replies[m.Get("chat_id")] = m.Get("text")
+		if m.Get("chat_id") == "42" {
+			if got, want := m.Get("reply_to_message_id"), strconv.Itoa(srv.MessageID(id)); got != want {
+				t.Errorf("reply_to_message_id = %s, want %s", got, want)
+			}
+		}
+	}
 	want := "The articles I have don't cover that.\n\nYou could ask, for example:\n" +
 		"• <i>Who claimed responsibility for the attack?</i>\n" +
 		"• <i>How many people were killed?</i>\n" +
 		"• <i>What happened to the suspects?</i>"
-	if got := msg.Get("text"); got != want {
+	if got := replies["42"]; got != want {
 		t.Errorf("reply text:\n%s\nwant:\n%s", got, want)
 	}
-	if got, want := msg.Get("reply_to_message_id"), strconv.Itoa(srv.MessageID(id)); got != want {
-		t.Errorf("reply_to_message_id = %s, want %s", got, want)
-	}
-}
-
-// TestGreeting checks that a message of greetings alone is greeted, in
-// its language, with example questions, not told the articles lack it.
-func TestGreeting(t *testing.T) {
-	srv := telegramtest.NewServer(t, testToken)
-	b := newTestBot(t, srv, newFakeKB())
-	r := start(t, b)
-
-	srv.PushMessage(42, 7, "private", greeting)
-	msg := srv.WaitFor(t, "sendMessage", 1)[0]
-	r.stop(t)
-
-	want := "Здравствуйте! Спросите меня о теракте в «Крокус Сити Холле».\n\nМожно спросить, например:\n"
-	if got := msg.Get("text"); !strings.HasPrefix(got, want) {
-		t.Errorf("reply text:\n%s\nwant it to open:\n%s", got, want)
+	greeted := "Здравствуйте! Спросите меня о теракте в «Крокус Сити Холле».\n\nМожно спросить, например:\n"
+	if got := replies["43"]; !strings.HasPrefix(got, greeted) {
+		t.Errorf("reply to a greeting:\n%s\nwant it to open:\n%s", got, greeted)
 	}
 }
 
