@@ -365,7 +365,7 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 // time: "in the evening of March 22"; no part of a name: "Islamic State
 // of Iraq").
 func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
-	asked := strings.Fields(strings.ToLower(q.text))
+	asked := words(strings.ToLower(q.text))
 	for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
 		place := sentence[m[2]:m[3]]
 		words := strings.Fields(place)
