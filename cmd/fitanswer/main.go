@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
 	depth := fl.Int("depth", 4, "levels of each tree")
 	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
+	leave := fl.String("leave", "", "salt of a tenth of the questions the rankers are fitted without, to measure the spread a change to what they are fitted on causes (the committed weights use none)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
+	f := fitter{leave: *leave, docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
 	for _, name := range strings.Split(*disable, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -170,6 +171,7 @@ type fitter struct {
 	drop    map[string]bool // features left out
 	boost   model.BoostOptions
 	split   string // salts the inner split
+	leave   string // salts the tenth of the questions the rankers leave out
 	// traced remembers the labelled candidates of each question by id.
 	traced map[string][]model.Example
 }
@@ -290,6 +292,9 @@ func (f *fitter) ranker(qs []labelled, groups map[string][]model.Example) *model
 	candNames, _ := knowledge.FeatureNames()
 	var gs [][]model.Example
 	for _, q := range qs {
+		if f.leave != "" && fold(q.ID+"#leave"+f.leave, 10) == 0 {
+			continue
+		}
 		if g, ok := groups[q.ID]; ok {
 			gs = append(gs, g)
 		}
