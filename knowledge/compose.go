@@ -365,12 +365,12 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 // time: "in the evening of March 22"; no part of a name: "Islamic State
 // of Iraq").
 func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
-	asked := words(strings.ToLower(q.text))
+	questionWords := words(strings.ToLower(q.text))
 	for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
 		place := sentence[m[2]:m[3]]
-		words := strings.Fields(place)
-		if demonymRE.MatchString(words[0]) || dateRE.MatchString(words[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
-			slices.ContainsFunc(words, func(w string) bool { return slices.Contains(asked, strings.ToLower(w)) }) {
+		placeWords := strings.Fields(place)
+		if demonymRE.MatchString(placeWords[0]) || dateRE.MatchString(placeWords[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
+			slices.ContainsFunc(placeWords, func(w string) bool { return slices.Contains(questionWords, strings.ToLower(w)) }) {
 			continue
 		}
 		return place
@@ -401,6 +401,10 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 	if at := info.terms[q.focus]; q.focus != "" && len(at) > 0 {
 		slices.SortStableFunc(locs, func(x, y []int) int { return nameDistance(x, at) - nameDistance(y, at) })
 	}
+	var places [][]int // a who answer is no place
+	if q.kind == qWho {
+		places = placeRE.FindAllStringSubmatchIndex(sentence, -1)
+	}
 	for _, loc := range locs {
 		m := sentence[loc[0]:loc[1]]
 		for _, article := range []string{"The ", "A ", "An "} {
@@ -410,25 +414,23 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 		if loc[0] == 0 && !strings.Contains(m, " ") {
 			continue
 		}
-		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !asked(q, info, loc[0], loc[1]) && !(q.kind == qWho && inPlace(sentence, loc)) {
+		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !namesEvent(q, info, loc[0], loc[1]) && !overlaps(places, loc) {
 			return m
 		}
 	}
 	return ""
 }
 
-// inPlace reports whether the name at loc in sentence is given as a
-// place ("at the Crocus City Hall"): no answer to who.
-func inPlace(sentence string, loc []int) bool {
-	return slices.ContainsFunc(placeRE.FindAllStringSubmatchIndex(sentence, -1), func(m []int) bool {
-		return m[2] < loc[1] && loc[0] < m[3]
-	})
+// overlaps reports whether the name at loc overlaps one of places,
+// placeRE's submatch indexes ("at the Crocus City Hall").
+func overlaps(places [][]int, loc []int) bool {
+	return slices.ContainsFunc(places, func(m []int) bool { return m[2] < loc[1] && loc[0] < m[3] })
 }
 
-// asked reports whether a word of the sentence between byte offsets start
+// namesEvent reports whether a word of the sentence between byte offsets start
 // and end names the event the question's pronoun stands for ("Crocus
 // City Hall" for "who did it?").
-func asked(q question, info *sentenceInfo, start, end int) bool {
+func namesEvent(q question, info *sentenceInfo, start, end int) bool {
 	for _, c := range q.concepts {
 		if !c.event {
 			continue
