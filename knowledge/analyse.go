@@ -75,6 +75,9 @@ type question struct {
 	meaning []float32
 	// conflicting is set when the message says reports differ.
 	conflicting bool
+	// read are a Russian or Ukrainian question's words as the hand-written
+	// lexicons give them in English ("стоит": behind).
+	read []string
 }
 
 var (
@@ -622,6 +625,7 @@ func (b *Base) analyseForeign(ctx context.Context, q *question) {
 		}
 		if en := lookupStem(lxs, lower); en != nil {
 			for _, e := range en {
+				q.read = append(q.read, strings.Fields(e)...)
 				if !kindSet && len(english) > 0 {
 					english = append(english, strings.Fields(e)...)
 				}

@@ -25,6 +25,10 @@ func (b *Base) compose(q question, cands []candidate, a Answer, m margins) Answe
 			return a
 		}
 	}
+	if r, ok := b.accounts(q); ok {
+		a.Text, a.Lead, a.Citations = r.text, r.lead, r.cites
+		return a
+	}
 	if q.conflicting && b.enabled(Conflicts) {
 		if r, ok := b.reports(q, cands); ok {
 			a.Text, a.Lead, a.Citations = r.text, r.lead, r.cites

@@ -78,6 +78,7 @@ type vocabulary struct {
 	count     map[string]bool // terms of nouns too general to be counted
 	clause    map[string]bool // words that join clauses
 	counting  map[string]bool // words that ask for a count
+	blame     map[string]bool // words that ask who is behind the event, as written
 	howMuch   map[string]bool // words after "how" that ask for a number
 	kindNouns map[string]qtype
 	instance  map[qtype]map[string]bool // terms of nouns an instance carries
@@ -97,7 +98,7 @@ func readVocabulary(lines map[string][]string) (*vocabulary, error) {
 	}
 	v.frame, v.speech, v.auxiliary = set("frame"), set("speech"), set("auxiliary")
 	v.count, v.counting, v.howMuch = set("count"), set("counting"), set("how much")
-	v.clause = set("clause")
+	v.clause, v.blame = set("clause"), set("blame")
 	for section, ws := range lines {
 		what, name, ok := strings.Cut(section, " ")
 		if !ok || (what != "kind" && what != "instance" && what != "bare" && what != "opens") {

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -70,6 +71,10 @@ type Base struct {
 	held memo[bool]
 	// vocabulary is the English question vocabulary, analysed.
 	vocabulary *vocabulary
+	// blameAccounts are the articles' accounts of who is behind the
+	// event (blame), worked out when first asked for.
+	blameOnce     sync.Once
+	blameAccounts []partyAccount
 }
 
 // Techniques names the answering techniques beyond plain retrieval, so

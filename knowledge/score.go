@@ -596,10 +596,15 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 	return false
 }
 
-// answerable reports whether the best candidate answers the question: it
-// holds an answer of the kind asked for, where a kind demands one, and the
-// fitted model finds it likely enough to be right.
+// answerable reports whether the question is answered: from the parties'
+// accounts when it asks whom two or more of them blame (accounts.go), else
+// when the best candidate holds an answer of the kind asked for, where a
+// kind demands one, and the fitted model finds it likely enough to be
+// right.
 func (b *Base) answerable(q question, cands []candidate) bool {
+	if len(cands) > 0 && len(b.namedAccounts(q)) >= 2 {
+		return true
+	}
 	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(b.answerFeatures(q, cands)) >= b.model.Threshold
 }
 

@@ -22,8 +22,9 @@ type Trace struct {
 	Gap           float64
 	Report        bool
 	// AnswerFeatures are the features of the decision to answer; nil
-	// when the best candidate lacks the kind of answer asked for, which
-	// refuses whatever the model says.
+	// when the decision is not the model's: the best candidate lacks the
+	// kind of answer asked for, which refuses whatever the model says, or
+	// the question asks whom parties blame, answered from their accounts.
 	AnswerFeatures []float64
 	// Candidates are the sentences scored, best first.
 	Candidates []TracedCandidate
@@ -55,7 +56,7 @@ func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
 		return t, nil
 	}
 	t.Abstain = !b.answerable(q, cands)
-	if b.holdsKind(q, &cands[0]) {
+	if b.holdsKind(q, &cands[0]) && len(b.namedAccounts(q)) < 2 {
 		t.AnswerFeatures = b.answerFeatures(q, cands)
 	}
 	t.Alone = b.compose(q, cands, t.Answer, margins{math.Inf(-1), math.Inf(-1)})

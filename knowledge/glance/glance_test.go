@@ -261,6 +261,23 @@ func TestBlame(t *testing.T) {
 	}
 }
 
+// TestAliases checks that a known party's names are its aliases, longest
+// first, and that a party of no entry has none.
+func TestAliases(t *testing.T) {
+	got := Aliases("US officials")
+	if !slices.Contains(got, "Washington") || !slices.Contains(got, "US") {
+		t.Errorf("Aliases(US officials) = %q, want Washington and US among them", got)
+	}
+	for i := 1; i < len(got); i++ {
+		if len(got[i]) > len(got[i-1]) {
+			t.Errorf("Aliases(US officials): %q before the longer %q", got[i-1], got[i])
+		}
+	}
+	if got := Aliases("The Moscow Times"); len(got) != 0 {
+		t.Errorf("Aliases(The Moscow Times) = %q, want none", got)
+	}
+}
+
 func TestTollChart(t *testing.T) {
 	d := Build(bundled(t))
 	var buf bytes.Buffer

@@ -138,7 +138,7 @@ func (d *Digest) Claims(query string) []Party {
 	}
 	var out []Party
 	for _, p := range d.Parties {
-		hay := wordsOf(p.Name + " " + strings.Join(p.Speakers, " ") + " " + strings.Join(partyAliases(p.Name), " "))
+		hay := wordsOf(p.Name + " " + strings.Join(p.Speakers, " ") + " " + strings.Join(Aliases(p.Name), " "))
 		if !slices.ContainsFunc(words, func(w string) bool {
 			return !slices.ContainsFunc(hay, func(h string) bool { return strings.HasPrefix(h, w) })
 		}) {
@@ -148,7 +148,9 @@ func (d *Digest) Claims(query string) []Party {
 	return out
 }
 
-func partyAliases(party string) []string {
+// Aliases returns the names the text may give a known party ("US",
+// "Washington": US officials), longest first; none for another party.
+func Aliases(party string) []string {
 	var out []string
 	for _, a := range aliases {
 		if a.party == party {
