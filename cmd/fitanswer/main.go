@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"eventbot/corpus"
@@ -212,6 +213,42 @@ const l2 = 1e-3
 // decision must be made on questions it has not.
 const innerFolds = 3
 
+// innerSplits is how many ways fit splits its questions into innerFolds
+// parts: each question is ranked unseen once per split, by rankers fitted
+// on other questions each time, and the decision to answer and the margins
+// learn from all those rankings, so that which questions fall together in
+// one split moves them less.
+const innerSplits = 3
+
+// A part is one inner fold: the questions a ranker is fitted on, and the
+// questions it ranks unseen.
+type part struct{ train, test []labelled }
+
+// innerParts are the innerFolds parts of each of the innerSplits splits
+// of qs, salted by split: each question is in the test of one part of
+// each split.
+func innerParts(qs []labelled, split string) []part {
+	var out []part
+	for r := 0; r < innerSplits; r++ {
+		salt := split
+		if r > 0 {
+			salt += "#" + strconv.Itoa(r)
+		}
+		for k := 0; k < innerFolds; k++ {
+			var p part
+			for _, q := range qs {
+				if fold(q.ID+"#inner"+salt, innerFolds) == k {
+					p.test = append(p.test, q)
+				} else {
+					p.train = append(p.train, q)
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // fit fits the candidate model on the candidates of the answerable
 // questions (which give an answer that is right and supported?), then,
 // under candidate models fitted without them, the decision to answer on
@@ -227,16 +264,8 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	}
 	var examples, decisive []model.Example
 	pairs := map[bool][]pairing{} // by whether the companion is another article's report
-	for k := 0; k < innerFolds; k++ {
-		var train, test []labelled
-		for _, q := range qs {
-			if fold(q.ID+"#inner"+f.split, innerFolds) == k {
-				test = append(test, q)
-			} else {
-				train = append(train, q)
-			}
-		}
-		e, d, err := f.decisions(ctx, f.ranker(train, groups), test, pairs)
+	for _, p := range innerParts(qs, f.split) {
+		e, d, err := f.decisions(ctx, f.ranker(p.train, groups), p.test, pairs)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,5 +88,53 @@ func TestReport(t *testing.T) {
 		if !strings.Contains(out.String(), row) {
 			t.Errorf("report lacks %q:\n%s", row, out.String())
 		}
+	}
+}
+
+// TestInnerParts checks that every question is ranked unseen once in each
+// inner split, never by a ranker fitted on it, and that the splits differ:
+// the decision learns from each question's rankings by other rankers.
+func TestInnerParts(t *testing.T) {
+	var qs []labelled
+	for i := range 60 {
+		qs = append(qs, labelled{set: "chat", Question: evalset.Question{ID: "q" + strconv.Itoa(i)}})
+	}
+	parts := innerParts(qs, "")
+	if len(parts) != innerSplits*innerFolds {
+		t.Fatalf("%d parts, want %d", len(parts), innerSplits*innerFolds)
+	}
+	tested := map[string]int{}
+	together := map[[2]string]int{} // pairs tested in the same part
+	for _, p := range parts {
+		if len(p.train)+len(p.test) != len(qs) {
+			t.Errorf("a part splits %d+%d of %d questions", len(p.train), len(p.test), len(qs))
+		}
+		trained := map[string]bool{}
+		for _, q := range p.train {
+			trained[q.ID] = true
+		}
+		for _, q := range p.test {
+			tested[q.ID]++
+			if trained[q.ID] {
+				t.Errorf("%s is ranked by a ranker fitted on it", q.ID)
+			}
+			for _, o := range p.test {
+				together[[2]string{q.ID, o.ID}]++
+			}
+		}
+	}
+	for _, q := range qs {
+		if tested[q.ID] != innerSplits {
+			t.Errorf("%s ranked unseen %d times, want %d", q.ID, tested[q.ID], innerSplits)
+		}
+	}
+	always := 0
+	for pair, n := range together {
+		if pair[0] != pair[1] && n == innerSplits {
+			always++
+		}
+	}
+	if always == len(together)-len(qs) {
+		t.Error("the splits put the same questions together each time")
 	}
 }
