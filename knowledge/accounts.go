@@ -15,10 +15,10 @@ import (
 // the attack?"): each party the question names, in its order, with the
 // culprit its statements name, the first such statement and its source,
 // from the articles' attributed statements (glance's Blame), each
-// statement's passage cited once. It reports
-// false unless the question asks who is behind the event (lexicon
-// question.txt [blame]) and names at least two parties with an account;
-// such a question is answered whatever the decision to answer says.
+// statement's passage cited once. It reports false unless the question
+// asks who is behind the event (lexicon question.txt [blame]) and names
+// at least two parties with an account; such a question is answered
+// whatever the decision to answer says.
 func (b *Base) accounts(q question) (composed, bool) {
 	picked := b.namedAccounts(q)
 	if len(picked) < 2 {

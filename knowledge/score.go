@@ -602,7 +602,7 @@ func (b *Base) passageCarries(p *passage, c concept) bool {
 // kind demands one, and the fitted model finds it likely enough to be
 // right.
 func (b *Base) answerable(q question, cands []candidate) bool {
-	if len(cands) > 0 && len(b.namedAccounts(q)) >= 2 {
+	if _, ok := b.accounts(q); ok && len(cands) > 0 {
 		return true
 	}
 	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(b.answerFeatures(q, cands)) >= b.model.Threshold

@@ -56,7 +56,7 @@ func (b *Base) Trace(ctx context.Context, text string) (Trace, error) {
 		return t, nil
 	}
 	t.Abstain = !b.answerable(q, cands)
-	if b.holdsKind(q, &cands[0]) && len(b.namedAccounts(q)) < 2 {
+	if _, fromAccounts := b.accounts(q); b.holdsKind(q, &cands[0]) && !fromAccounts {
 		t.AnswerFeatures = b.answerFeatures(q, cands)
 	}
 	t.Alone = b.compose(q, cands, t.Answer, margins{math.Inf(-1), math.Inf(-1)})
