@@ -390,8 +390,9 @@ func PlainText(a knowledge.Answer) string {
 // answerDoc lays out an answer: the answer in bold, the first citation's
 // passage as a quotation, its source, and up to two more sources. With a
 // Lead, the answer first: the lead in bold, then each cited passage that
-// holds its Mark (each side of changing or conflicting reports) quoted
-// with the Mark in bold and its source under it, then the other sources.
+// holds its Mark (each side of changing or conflicting reports, each
+// party's account, two of one article too) quoted with the Mark in bold
+// and its source under it, then the other sources.
 // The answer's text is not repeated there: the lead says the answer and
 // the quotations hold the sentences it comes from.
 func answerDoc(p *phrases, a knowledge.Answer) doc {
@@ -420,9 +421,10 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 	if a.Language != "" && a.Language != "en" {
 		d = append(d, block{spans: []span{{italic, p.SourceLanguage}}, tight: true, cut: 2})
 	}
-	seen := map[string]bool{}
+	seen := map[string]bool{}   // articles quoted or named
+	quoted := map[string]bool{} // passages quoted
 	quote := func(c knowledge.Citation, spans []span) {
-		seen[citedDoc(c)] = true
+		seen[citedDoc(c)], quoted[strings.TrimSpace(c.Passage)] = true, true
 		d = append(d, block{kind: quotation, spans: spans, cut: 1})
 		line := append([]span{text(p.SourceLabel)}, sourceSpans(p, c.Doc, c.Title, c.Publisher, c.Date)...)
 		d = append(d, block{spans: line, tight: true, cut: 3})
@@ -432,7 +434,7 @@ func answerDoc(p *phrases, a knowledge.Answer) doc {
 	case lead != "":
 		for i, c := range a.Citations {
 			passage, mark := strings.TrimSpace(c.Passage), strings.TrimSpace(c.Mark)
-			if len(seen) == 3 || seen[citedDoc(c)] || passage == "" || (i > 0 && (mark == "" || !strings.Contains(passage, mark))) {
+			if len(quoted) == 3 || quoted[passage] || passage == "" || (i > 0 && (mark == "" || !strings.Contains(passage, mark))) {
 				continue
 			}
 			quote(c, marked(passage, mark))

@@ -324,6 +324,26 @@ func TestAnswerFirst(t *testing.T) {
 		t.Errorf("answer first, mark not in the passage:\n%s\nwant\n%s", got, want)
 	}
 
+	// Two sides from one article (each party's account): each passage
+	// quoted, the article's source under each.
+	russia := knowledge.Citation{
+		Doc: "fake", Title: "Message might be fake", Date: "2024-03-22",
+		Passage: "Some Russian officials have blamed Ukraine for the incident.",
+		Mark:    "Some Russian officials have blamed Ukraine for the incident.",
+	}
+	us := russia
+	us.Passage = "A US official told CBS News that the claim is true, he said."
+	us.Mark = "A US official told CBS News that the claim is true"
+	sides := knowledge.Answer{Found: true, Lead: "Russian authorities: Ukraine; US officials: Islamic State", Citations: []knowledge.Citation{russia, us}}
+	want = "<b>Russian authorities: Ukraine; US officials: Islamic State</b>\n\n" +
+		"<blockquote><b>Some Russian officials have blamed Ukraine for the incident.</b></blockquote>\n" +
+		"Source: <i>Message might be fake</i> — 22 March 2024\n\n" +
+		"<blockquote><b>A US official told CBS News that the claim is true</b>, he said.</blockquote>\n" +
+		"Source: <i>Message might be fake</i> — 22 March 2024"
+	if got := renderHTML(answerDoc(p, sides)); got != want {
+		t.Errorf("two sides of one article:\n%s\nwant\n%s", got, want)
+	}
+
 	// No lead: as before, the text in bold and the plain passage.
 	c := a
 	c.Lead = ""
