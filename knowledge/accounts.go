@@ -28,19 +28,18 @@ func (b *Base) accounts(q question) (composed, bool) {
 	var text, lead []string
 	room := MaxAnswerLen / len(picked)
 	for _, a := range picked {
-		claim := a.Claims[0]
 		culprit := a.Culprit
 		if a.Denied {
 			culprit = "denies " + culprit
 		}
 		label := fmt.Sprintf("%s: %s — ", a.Party, culprit)
-		source := " (" + b.claimSource(claim) + ")"
+		source := " (" + a.source + ")"
 		left := room - utf8.RuneCountInString(label+source) - 2
-		text = append(text, label+truncateRunes(strings.TrimRight(claim.Text, "."), max(left, 20))+source)
+		text = append(text, label+truncateRunes(strings.TrimRight(a.Claims[0].Text, "."), max(left, 20))+source)
 		lead = append(lead, a.Party+": "+culprit)
-		if p := b.claimPassage(claim); p != nil && !slices.ContainsFunc(r.cites, func(c Citation) bool { return c.Passage == p.text }) {
-			cite := b.citation(p)
-			cite.Mark = claim.Text
+		if a.passage >= 0 && !slices.ContainsFunc(r.cites, func(c Citation) bool { return c.Passage == b.passages[a.passage].text }) {
+			cite := b.citation(&b.passages[a.passage])
+			cite.Mark = a.Claims[0].Text
 			r.cites = append(r.cites, cite)
 		}
 	}
@@ -53,16 +52,19 @@ func (b *Base) accounts(q question) (composed, bool) {
 // is behind the event names, in the question's order: none unless it asks
 // who (not "which broadcaster") and says one of the [blame] words
 // (asksBlame).
-func (b *Base) namedAccounts(q question) []glance.Account {
+func (b *Base) namedAccounts(q question) []partyAccount {
 	if !b.enabled(Conflicts) || q.kind != qWho || q.focus != "" || !b.asksBlame(q) {
 		return nil
 	}
-	var picked []glance.Account
+	var picked []partyAccount
 	for _, c := range q.concepts {
+		if len(c.alts) == 0 {
+			continue
+		}
 		for _, a := range b.blame() {
-			if len(c.alts) > 0 && slices.ContainsFunc(a.names, func(n []string) bool { return slices.Equal(n, c.alts[0]) }) &&
-				!slices.ContainsFunc(picked, func(o glance.Account) bool { return o.Party == a.Party }) {
-				picked = append(picked, a.Account)
+			if slices.ContainsFunc(a.names, func(n []string) bool { return slices.Equal(n, c.alts[0]) }) &&
+				!slices.ContainsFunc(picked, func(o partyAccount) bool { return o.Party == a.Party }) {
+				picked = append(picked, a)
 				break
 			}
 		}
@@ -84,10 +86,14 @@ func (b *Base) asksBlame(q question) bool {
 }
 
 // A partyAccount is an account of who is behind the event, with the
-// party's names as the index analyses them ("the US": us).
+// party's names as the index analyses them ("the US": us), and where its
+// first statement stands: its passage (-1 when none holds it) and its
+// source.
 type partyAccount struct {
 	glance.Account
-	names [][]string
+	names   [][]string
+	passage int
+	source  string
 }
 
 // blame is the articles' accounts of who is behind the event, worked out
@@ -95,7 +101,11 @@ type partyAccount struct {
 func (b *Base) blame() []partyAccount {
 	b.blameOnce.Do(func() {
 		for _, a := range glance.Build(b.passageDocuments()).Blame {
-			pa := partyAccount{Account: a}
+			pa := partyAccount{Account: a, passage: b.claimPassage(a.Claims[0])}
+			pa.source = a.Claims[0].Source.Date.Human()
+			if d := slices.IndexFunc(b.docs, func(d corpus.Document) bool { return d.ID == a.Claims[0].Source.DocID }); d >= 0 {
+				pa.source = b.source(d)
+			}
 			for _, name := range append(glance.Aliases(a.Party), a.Party) {
 				if ts := b.terms(name); len(ts) > 0 {
 					pa.names = append(pa.names, ts)
@@ -131,24 +141,10 @@ func (b *Base) passageDocuments() []corpus.Document {
 	return out
 }
 
-// claimSource names where a statement was published: its publisher, else
-// its article's author, and its date.
-func (b *Base) claimSource(c glance.Claim) string {
-	for d := range b.docs {
-		if b.docs[d].ID == c.Source.DocID {
-			return b.source(d)
-		}
-	}
-	return c.Source.Date.Human()
-}
-
-// claimPassage is the passage that holds a statement, or nil.
-func (b *Base) claimPassage(c glance.Claim) *passage {
-	for i := range b.passages {
-		p := &b.passages[i]
-		if b.docs[p.doc].ID == c.Source.DocID && strings.Contains(p.text, c.Text) {
-			return p
-		}
-	}
-	return nil
+// claimPassage is the index of the passage that holds a statement, or
+// -1.
+func (b *Base) claimPassage(c glance.Claim) int {
+	return slices.IndexFunc(b.passages, func(p passage) bool {
+		return b.docs[p.doc].ID == c.Source.DocID && strings.Contains(p.text, c.Text)
+	})
 }
