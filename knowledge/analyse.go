@@ -66,7 +66,11 @@ type question struct {
 	language string
 	kind     qtype
 	focus    string // the noun of "what X", "which X": the answer names one
-	counting bool   // asks for a count ("how many", "death toll"), not a measure
+	// asked are the terms of what the question asks about, where its
+	// words say ("what nationality", "the capacity of", "how much
+	// money", "who owns"): an answer states it.
+	asked    []string
+	counting bool // asks for a count ("how many", "death toll"), not a measure
 	concepts []concept
 	// context are the concepts of the message's other sentences.
 	context []concept
@@ -229,6 +233,7 @@ func (b *Base) analyseEnglish(ctx context.Context, q *question) {
 	q.kind = b.questionKind(ws)
 	q.counting = b.counting(ws)
 	q.focus = b.focusTerm(ws)
+	q.asked = b.askedTerms(ws)
 	var phrase []token // the question's terms, in order
 	for i, w := range ws {
 		if acronym.MatchString(w) && b.enabled(Synonyms) {
@@ -278,6 +283,62 @@ func (b *Base) focusTerm(ws []string) string {
 		}
 	}
 	return ""
+}
+
+// askedTerms returns the terms of what a question asks about: the word
+// after "what" or "which" ("what nationality"), the noun phrase before
+// "of" when a verb "to be" comes between ("what is the seating capacity
+// of"), the word after "how many" and "how much" that is not too general
+// to tell what is counted ("how much money"), or the verb after "who"
+// ("who owns"). Nil when the words don't say, or name the kind of answer
+// ("which agency").
+func (b *Base) askedTerms(ws []string) []string {
+	v := b.vocabulary
+	content := func(w string) []string {
+		ts := b.terms(w)
+		if len(ts) == 0 || v.frame[ts[0]] || v.count[ts[0]] {
+			return nil
+		}
+		return ts
+	}
+	for i := 0; i+1 < len(ws) && i < 4; i++ {
+		k, opens := v.opens[strings.ToLower(ws[i])]
+		switch {
+		case !opens:
+		case k == qHow && v.howMuch[strings.ToLower(ws[i+1])] && i+2 < len(ws):
+			return content(ws[i+2])
+		case k == qWho && !v.auxiliary[strings.ToLower(ws[i+1])]:
+			return content(ws[i+1]) // "who owns"
+		case k == qWhat:
+			if !v.auxiliary[strings.ToLower(ws[i+1])] {
+				// A noun that names the kind of answer ("which Russian
+				// news agency") is stated by an instance, a name the
+				// question lacks: its words don't say what must be.
+				for _, n := range ws[i+1 : min(i+4, len(ws))] {
+					if _, ok := b.kindNoun(n); ok {
+						return nil
+					}
+				}
+				return content(ws[i+1])
+			}
+			var run []string
+			for _, w := range ws[i+2:] {
+				if strings.EqualFold(w, "of") {
+					return run
+				}
+				ts := b.terms(w)
+				switch {
+				case len(ts) == 0 && len(run) == 0:
+					continue // "the"
+				case len(ts) == 0 || v.frame[ts[0]]:
+					return nil
+				}
+				run = append(run, ts...)
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // counting reports whether words ask for a count, which may be a running

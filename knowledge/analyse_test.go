@@ -290,3 +290,34 @@ func TestSlavicPronounForEvent(t *testing.T) {
 		}
 	}
 }
+
+func TestAskedTerms(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		q    string
+		want string // the words whose terms are asked about
+	}{
+		{"What nationality were the gunmen?", "nationality"},
+		{"wat nationality were they", "nationality"},
+		{"What is the seating capacity of the venue?", "seating capacity"},
+		{"what are the names of the four suspects", "names"},
+		{"How much money were the attackers promised?", "money"},
+		{"how many ambulances came", "ambulances"},
+		{"How many people died?", ""},                  // too general to tell
+		{"Which news agency published the claim?", ""}, // a kind of answer, stated by a name
+		{"Which Russian news agency reported it?", ""}, // the same, after a modifier
+		{"What did Putin say?", ""},                    // asks for words, not a thing
+		{"What were the attackers promised?", ""},      // no "of": not a noun asked for
+		{"Who owns Crocus City Hall?", "owns"},
+		{"who claimed responsibility", "claimed"},
+		{"Who was behind the attack?", ""}, // "to be" says nothing asked about
+	} {
+		var want []string
+		for _, w := range strings.Fields(tt.want) {
+			want = append(want, b.terms(w)...)
+		}
+		if got := b.analyse(context.Background(), b.normalise(tt.q)).asked; !slices.Equal(got, want) {
+			t.Errorf("analyse(%q).asked = %q, want %q", tt.q, got, want)
+		}
+	}
+}

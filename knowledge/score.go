@@ -627,6 +627,7 @@ var answerFeatureNames = []string{
 	"foreign",         // asked in Russian or Ukrainian
 	"topicality",      // cosine of the question's centroid in meaning and the event's articles'
 	"top_similarity",  // the best candidate's cosine with the question in meaning
+	"top_asked",       // how surely the best candidate states what the question asks about
 }
 
 // answerFeatures are what the decision to answer rests on: how good the
@@ -659,8 +660,36 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	return []float64{
 		top.score, margin, top.coverage, top.known, top.held,
 		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
-		similarity(q.meaning, b.space.all), top.similarity,
+		similarity(q.meaning, b.space.all), top.similarity, b.statesAsked(q, top),
 	}
+}
+
+// statesAsked is how surely a candidate states what the question asks
+// about (question.asked: "what nationality", "how much money"): the share
+// of those concepts its sentence carries, in the articles' words or in
+// WordNet's, a concept only its passage carries counting half. 1 when
+// the question's words don't say what it asks about.
+func (b *Base) statesAsked(q question, c candidate) float64 {
+	p := &b.passages[c.passage]
+	info := &p.info[c.sentence]
+	var n, carried float64
+	for _, con := range q.concepts {
+		if !slices.ContainsFunc(con.alts[0], func(t string) bool { return slices.Contains(q.asked, t) }) {
+			continue
+		}
+		n++
+		var where []int // where the sentence carries it: not needed here
+		switch {
+		case b.sentenceCarries(info, con) || b.softCarries(info, con, &where):
+			carried++
+		case b.passageCarries(p, con):
+			carried += 0.5
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return carried / n
 }
 
 // holdsKind reports whether the best sentence holds an answer of the kind

@@ -140,3 +140,34 @@ func TestKindHeldFirst(t *testing.T) {
 		t.Fatalf("the first candidate holds no count: %+v", cands[:min(1, len(cands))])
 	}
 }
+
+// TestStatesAsked checks the decision to answer sees whether the best
+// sentence states what the question asks about: the articles never give
+// the attackers' nationality nor the venue's owner, though their best
+// sentences for them share the question's other words; they do count the
+// ambulances and say who claimed the attack.
+func TestStatesAsked(t *testing.T) {
+	b := bundledBase(t)
+	for _, tt := range []struct {
+		q      string
+		states bool
+	}{
+		{"What nationality were the gunmen who opened fire at Crocus City Hall?", false},
+		{"how much money were the attackers promised?", false},
+		{"how many ambulances came to crocus", true},
+		{"Who owns the Crocus City Hall shopping center and music venue?", false},
+		{"Who claimed responsibility for the attack?", true},
+		{"who was behind the attack?", true}, // the words name nothing asked about
+	} {
+		q, cands, err := b.rank(context.Background(), tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) == 0 {
+			t.Fatalf("%q: no candidates", tt.q)
+		}
+		if got := b.statesAsked(q, cands[0]); (got == 1) != tt.states {
+			t.Errorf("%q: statesAsked = %.2f for %q, want it 1: %v", tt.q, got, b.passages[cands[0].passage].sentence(cands[0].sentence), tt.states)
+		}
+	}
+}
