@@ -291,6 +291,8 @@ func TestSlavicPronounForEvent(t *testing.T) {
 	}
 }
 
+// TestAskedTerms checks what analyse reads a question as asking about,
+// where its words say, and that it reads nothing where they don't.
 func TestAskedTerms(t *testing.T) {
 	b := bundledBase(t)
 	for _, tt := range []struct {
