@@ -247,7 +247,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				case b.softCarries(info, c, &units):
 					share = contextShare
 					soft += c.weight
-				case b.passageCarries(p, c):
+				case carriesAny(p.terms, c.alts):
 					share = contextShare
 				default:
 					near += c.weight * nearness
@@ -382,9 +382,9 @@ func (b *Base) contextCoverage(q question, p *passage, info *sentenceInfo) float
 	for _, c := range q.context {
 		total += c.weight
 		switch {
-		case b.sentenceCarries(info, c):
+		case carriesAny(info.terms, c.alts):
 			carried += c.weight
-		case b.passageCarries(p, c):
+		case carriesAny(p.terms, c.alts):
 			carried += contextShare * c.weight
 		}
 	}
@@ -578,22 +578,13 @@ func (b *Base) nearest(vecs map[string][]float32, word string, rows []int) float
 	return best
 }
 
-func (b *Base) sentenceCarries(info *sentenceInfo, c concept) bool {
-	for _, alt := range c.alts {
-		if _, ok := carries(info.terms, alt); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func (b *Base) passageCarries(p *passage, c concept) bool {
-	for _, alt := range c.alts {
-		if _, ok := carries(p.terms, alt); ok {
-			return true
-		}
-	}
-	return false
+// carriesAny reports whether terms (a sentence's or a passage's) carry
+// one of alts.
+func carriesAny(terms map[string][]int, alts [][]string) bool {
+	return slices.ContainsFunc(alts, func(alt []string) bool {
+		_, ok := carries(terms, alt)
+		return ok
+	})
 }
 
 // answerable reports whether the question is answered: from the parties'
@@ -678,11 +669,10 @@ func (b *Base) statesAsked(q question, c candidate) float64 {
 			continue
 		}
 		n++
-		var where []int // where the sentence carries it: not needed here
 		switch {
-		case b.sentenceCarries(info, con) || b.softCarries(info, con, &where):
+		case carriesAny(info.terms, con.alts) || carriesAny(info.terms, con.soft):
 			carried++
-		case b.passageCarries(p, con):
+		case carriesAny(p.terms, con.alts):
 			carried += 0.5
 		}
 	}
