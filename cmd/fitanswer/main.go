@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
 	depth := fl.Int("depth", 4, "levels of each tree")
 	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
+	misses := fl.Bool("misses", false, "list the questions the cross-validated models get wrong, after the figures")
 	leave := fl.String("leave", "", "salt of a tenth of the questions the rankers are fitted without, to measure the spread a change to what they are fitted on causes (the committed weights use none)")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -118,6 +119,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	report(out, qs, fitted, cv)
+	if *misses && cv != nil {
+		listMisses(out, qs, cv)
+	}
 	if *dest != "" {
 		data, err := json.MarshalIndent(m, "", " ")
 		if err != nil {
@@ -492,6 +496,26 @@ func (f *fitter) evaluate(ctx context.Context, m *model.Model, qs []labelled) (m
 // openKey is the key under which evaluate reports whether the answer
 // composed for a question, the gate open, is right.
 func openKey(id string) string { return id + "#open" }
+
+// listMisses prints the questions cv gets wrong: an answerable one as
+// "ranked" when even the answer composed with the gate open is wrong, as
+// "refused" when only the decision to answer failed it; one to refuse as
+// "answered".
+func listMisses(w io.Writer, qs []labelled, cv map[string]bool) {
+	for _, q := range qs {
+		if cv[q.ID] {
+			continue
+		}
+		why := "answered"
+		switch {
+		case q.Answerable && cv[openKey(q.ID)]:
+			why = "refused"
+		case q.Answerable:
+			why = "ranked"
+		}
+		fmt.Fprintf(w, "miss\t%s\t%s\t%s\t%s\t%s\n", why, q.set, q.Kind, q.ID, q.Question.Question)
+	}
+}
 
 // report prints, by set and kind, the questions answered (right and
 // supported) or rightly refused, fitted and cross-validated.

@@ -91,6 +91,25 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestListMisses checks that each question cross-validation gets wrong
+// is listed once, with why: ranked wrong, refused though its answer was
+// right, or answered though it should be refused.
+func TestListMisses(t *testing.T) {
+	q := func(id string, answerable bool) labelled {
+		return labelled{set: "chat", Question: evalset.Question{ID: id, Kind: "casual", Question: "q " + id, Answerable: answerable}}
+	}
+	qs := []labelled{q("right", true), q("ranked", true), q("refused", true), q("answered", false), q("abstained", false)}
+	cv := map[string]bool{"right": true, openKey("right"): true, openKey("refused"): true, "abstained": true}
+	var out strings.Builder
+	listMisses(&out, qs, cv)
+	want := "miss\tranked\tchat\tcasual\tranked\tq ranked\n" +
+		"miss\trefused\tchat\tcasual\trefused\tq refused\n" +
+		"miss\tanswered\tchat\tcasual\tanswered\tq answered\n"
+	if out.String() != want {
+		t.Errorf("listMisses =\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
 // TestInnerParts checks that every question is ranked unseen once in each
 // inner split, never by a ranker fitted on it, and that the splits differ:
 // the decision learns from each question's rankings by other rankers.
