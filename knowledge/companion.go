@@ -125,15 +125,19 @@ func sameAnswer(a, b string) bool {
 	if strings.Contains(a, b) || strings.Contains(b, a) {
 		return true
 	}
-	misspelt := func(a, b string) bool {
-		if hasDigit(a) || hasDigit(b) {
-			return false // "March 22", "March 23": two answers
-		}
-		tol := spellingTolerance(min(utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
-		return tol > 0 && editDistance(a, b, tol) <= tol
-	}
 	wa, wb := strings.Fields(a), strings.Fields(b)
-	return misspelt(a, b) || len(wa) > 0 && len(wb) > 0 && misspelt(wa[len(wa)-1], wb[len(wb)-1])
+	return misspelling(a, b) || len(wa) > 0 && len(wb) > 0 && misspelling(wa[len(wa)-1], wb[len(wb)-1])
+}
+
+// misspelling reports whether two words or phrases differ only by a
+// misspelling: within the spelling tolerance, and without digits ("March
+// 22", "March 23" are two answers).
+func misspelling(a, b string) bool {
+	if a == b || hasDigit(a) || hasDigit(b) {
+		return false
+	}
+	tol := spellingTolerance(min(utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
+	return tol > 0 && editDistance(a, b, tol) <= tol
 }
 
 // normalSentence is a sentence compared with another: lower case, its

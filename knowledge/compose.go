@@ -35,6 +35,7 @@ func (b *Base) compose(q question, cands []candidate, a Answer, m margins) Answe
 			return a
 		}
 	}
+	cands = b.commonSpelling(q, cands)
 	best := cands[0]
 	best.number = b.checkedCount(q, best)
 	p := &b.passages[best.passage]
@@ -539,4 +540,41 @@ func excerpt(q question, s string, info *sentenceInfo, lead string, room int) st
 		out = "…" + out
 	}
 	return out
+}
+
+// commonSpelling returns cands with the best sentence given way to one
+// that gives the same short answer in the spelling the articles use most,
+// when it scores within the companion margin of it: an article that
+// misspells a name once ("Krasogorsk") does not put the misspelling first.
+func (b *Base) commonSpelling(q question, cands []candidate) []candidate {
+	best := cands[0]
+	p := &b.passages[best.passage]
+	lead := leadPhrase(q, p.sentence(best.sentence), &p.info[best.sentence], best.number)
+	if lead == "" || hasDigit(lead) {
+		return cands
+	}
+	for i, c := range cands[1:] {
+		if best.score-c.score > b.model.Companion {
+			break
+		}
+		op := &b.passages[c.passage]
+		other := leadPhrase(q, op.sentence(c.sentence), &op.info[c.sentence], c.number)
+		if !misspelling(strings.ToLower(lead), strings.ToLower(other)) || b.spelling[lastWord(other)] <= b.spelling[lastWord(lead)] {
+			continue
+		}
+		out := slices.Clone(cands)
+		out[0], out[i+1] = out[i+1], out[0]
+		return out
+	}
+	return cands
+}
+
+// lastWord is the last word of a short answer, lower case: the name a
+// phrase ends with.
+func lastWord(answer string) string {
+	ws := strings.Fields(strings.ToLower(answer))
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[len(ws)-1]
 }

@@ -172,3 +172,45 @@ func TestLeadDateNotMay(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonSpelling checks that a misspelt name ("Krasogorsk", as one
+// article writes it once) gives way to the spelling the articles use most
+// when the sentence with it scores within the companion margin, and
+// leads when it scores further ahead.
+func TestCommonSpelling(t *testing.T) {
+	b := bundledBase(t)
+	q, cands, err := b.rank(t.Context(), "In which town is the Crocus concert venue?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := func(c candidate) string {
+		p := &b.passages[c.passage]
+		return leadPhrase(q, p.sentence(c.sentence), &p.info[c.sentence], c.number)
+	}
+	var misspelt, right int = -1, -1
+	for i, c := range cands {
+		switch l := lead(c); {
+		case l == "Krasogorsk" && misspelt < 0:
+			misspelt = i
+		case l == "Krasnogorsk" && right < 0:
+			right = i
+		}
+	}
+	if misspelt < 0 || right < 0 {
+		t.Fatalf("candidates lack a sentence leading with Krasogorsk (%d) or Krasnogorsk (%d)", misspelt, right)
+	}
+	for _, tt := range []struct {
+		gap  float64
+		want string
+	}{
+		{b.model.Companion / 2, "Krasnogorsk"},
+		{b.model.Companion * 2, "Krasogorsk"},
+	} {
+		first, second := cands[misspelt], cands[right]
+		first.score = second.score + tt.gap
+		got := b.commonSpelling(q, []candidate{first, second})
+		if l := lead(got[0]); l != tt.want {
+			t.Errorf("misspelling ahead by %.1f (margin %.1f): leads with %q, want %q", tt.gap, b.model.Companion, l, tt.want)
+		}
+	}
+}
