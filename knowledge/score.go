@@ -299,15 +299,9 @@ func (b *Base) score(q question, hits []int) []candidate {
 			} else {
 				cand.features = append(cand.features, make([]float64, len(candidateFeatures)-len(cand.features))...)
 			}
+			cand.score = b.model.CandidateLogit(cand.features)
 			out = append(out, cand)
 		}
-	}
-	xs := make([][]float64, len(out))
-	for i := range out {
-		xs[i] = out[i].features
-	}
-	for i, s := range b.model.CandidateLogits(xs) {
-		out[i].score = s
 	}
 	// A sentence without the kind of answer a kind demands (a count, a
 	// time) cannot answer: the best that holds one goes first.

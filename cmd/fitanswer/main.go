@@ -54,8 +54,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	drop := fl.String("drop", "", "features to leave out of both models, comma-separated, for ablation")
 	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl,knowledge/testdata/train2.jsonl", "labelled question sets, comma-separated globs")
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
-	bags := fl.Int("bags", 8, "boostings averaged (1: one)")
-	columns := fl.Float64("columns", 0.7, "share of the features each tree of an averaged boosting splits on")
 	depth := fl.Int("depth", 4, "levels of each tree")
 	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
 	misses := fl.Bool("misses", false, "list the questions the cross-validated models get wrong, after the figures")
@@ -71,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{leave: *leave, docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1, Bags: *bags, Columns: *columns}}
+	f := fitter{leave: *leave, docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
 	for _, name := range strings.Split(*disable, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -425,64 +423,38 @@ func boolInt(v bool) int {
 }
 
 // bestThreshold is the probability above which answering makes the most
-// right decisions on examples, counted smoothly: each example's
-// probability is blurred by a normal kernel whose width follows
-// Silverman's rule, so that the threshold moves little when a few
-// examples change (the step count it smooths jumps between plateaus: a
-// change to one question's features moved it from 0.32 to 0.39). Of
-// equal counts the highest threshold wins.
+// right decisions on examples: midway between two neighbouring scores.
 func bestThreshold(l model.Logistic, examples []model.Example) float64 {
-	ps := make([]float64, len(examples))
-	for i, e := range examples {
-		ps[i] = l.Prob(e.X)
+	type scored struct {
+		p  float64
+		ok bool
 	}
-	h := bandwidth(ps)
-	best, bestRight := 1.0, math.Inf(-1)
-	for k := thresholdSteps; k >= 0; k-- {
-		t := float64(k) / thresholdSteps
-		right := 0.0
-		for i, e := range examples {
-			answered := 0.5 * math.Erfc((t-ps[i])/(h*math.Sqrt2)) // P(p ≥ t) under the kernel
-			if e.Y {
-				right += answered
-			} else {
-				right += 1 - answered
-			}
+	s := make([]scored, len(examples))
+	right := 0 // decisions right when every question is refused
+	for i, e := range examples {
+		s[i] = scored{l.Prob(e.X), e.Y}
+		if !e.Y {
+			right++
+		}
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i].p > s[j].p })
+	best, bestRight := 1.0, right
+	for i, e := range s {
+		// Answer the first i+1.
+		if e.ok {
+			right++
+		} else {
+			right--
 		}
 		if right > bestRight {
-			best, bestRight = t, right
+			bestRight = right
+			best = e.p
+			if i+1 < len(s) {
+				best = (e.p + s[i+1].p) / 2
+			}
 		}
 	}
 	return best
-}
-
-// thresholdSteps is how finely bestThreshold tries thresholds in [0, 1].
-const thresholdSteps = 200
-
-// bandwidth is Silverman's rule of thumb for a normal kernel over xs:
-// 0.9 min(σ, IQR/1.34) n^(-1/5), and a small positive width when xs do not
-// spread.
-func bandwidth(xs []float64) float64 {
-	n := float64(len(xs))
-	if n < 2 {
-		return 1e-3
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	mean := 0.0
-	for _, x := range s {
-		mean += x
-	}
-	mean /= n
-	v := 0.0
-	for _, x := range s {
-		v += (x - mean) * (x - mean)
-	}
-	spread := math.Sqrt(v / (n - 1))
-	if iqr := (s[int(0.75*(n-1))] - s[int(0.25*(n-1))]) / 1.34; iqr > 0 && iqr < spread {
-		spread = iqr
-	}
-	return max(0.9*spread*math.Pow(n, -0.2), 1e-3)
 }
 
 func passages(a knowledge.Answer) []string {

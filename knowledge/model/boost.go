@@ -2,8 +2,6 @@ package model
 
 import (
 	"math"
-	"math/rand/v2"
-	"slices"
 	"sort"
 )
 
@@ -15,23 +13,13 @@ type Boost struct {
 	Rate  float64 `json:"rate,omitempty"`
 }
 
-// Score is the trees' correction to the log-odds of each candidate, with
-// features xs[i]. It walks each tree for every candidate before the next
-// tree, so that a tree stays in the cache while a question's candidates
-// pass through it: with 800 trees, walking them all for one candidate
-// after another tripled the time to answer.
-func (bo *Boost) Score(xs [][]float64) []float64 {
-	sums := make([]float64, len(xs))
+// Score is the trees' correction to a candidate's log-odds.
+func (bo *Boost) Score(x []float64) float64 {
+	var s float64
 	for i := range bo.Trees {
-		t := &bo.Trees[i]
-		for j, x := range xs {
-			sums[j] += t.value(x)
-		}
+		s += bo.Trees[i].value(x)
 	}
-	for j := range sums {
-		sums[j] *= bo.Rate
-	}
-	return sums
+	return bo.Rate * s
 }
 
 // A Tree is a binary regression tree: node 0 is the root; an inner node
@@ -70,10 +58,6 @@ type BoostOptions struct {
 	// MinHessian is the least curvature (about: candidates with some
 	// chance) a leaf must hold, so that no leaf fits one question.
 	MinHessian float64
-	// Bags is how many boostings are averaged (0 or 1: one), each tree
-	// of each splitting on a share Columns of the features.
-	Bags    int
-	Columns float64
 }
 
 // bins is how many quantile cut points a feature's splits choose from.
@@ -83,36 +67,10 @@ const bins = 32
 // FitRanking fits, to correct the scores base gives each candidate of a
 // group (the sentences scored for one question). Groups without a right
 // candidate teach nothing and are skipped. The order of a group's
-// examples, and of the groups, does not matter.
-//
-// With o.Bags above 1 it boosts that many times, each tree of each
-// boosting splitting on a seeded share o.Columns of the features, and
-// averages the corrections: one boosting cascades from its first split,
-// so that a change to one question's features moved the cross-validated
-// figures by six right decisions of 629; averaged, the corrections move
-// less.
+// examples does not matter.
 func FitBoost(groups [][]Example, base func(x []float64) float64, o BoostOptions) Boost {
-	groups = canonical(groups)
-	// The sums of a boosting differ in their last bits with the order of
-	// the groups, and a split may follow them: put the groups in order too.
-	slices.SortStableFunc(groups, func(a, b []Example) int {
-		return slices.CompareFunc(a, b, func(x, y Example) int { return slices.Compare(x.X, y.X) })
-	})
-	if o.Bags <= 1 {
-		return boost(groups, base, o, -1)
-	}
-	bo := Boost{Rate: o.Rate / float64(o.Bags)}
-	for k := range o.Bags {
-		bo.Trees = append(bo.Trees, boost(groups, base, o, k).Trees...)
-	}
-	return bo
-}
-
-// boost fits one sum of trees on groups in canonical order; with bag 0 or
-// more, each tree splits on the share o.Columns of the features that a
-// generator seeded by bag and round draws.
-func boost(groups [][]Example, base func(x []float64) float64, o BoostOptions, bag int) Boost {
 	bo := Boost{Rate: o.Rate}
+	groups = canonical(groups)
 	type row struct {
 		x   []float64
 		pos bool
@@ -190,15 +148,7 @@ func boost(groups [][]Example, base func(x []float64) float64, o BoostOptions, b
 				hess[lo+k] = max(hess[lo+k], 1e-6)
 			}
 		}
-		var use []bool
-		if bag >= 0 && o.Columns > 0 && o.Columns < 1 {
-			r := rand.New(rand.NewPCG(uint64(bag), uint64(round)))
-			use = make([]bool, nf)
-			for f := range use {
-				use[f] = r.Float64() < o.Columns
-			}
-		}
-		t := growTree(binOf, cuts, grad, hess, node, use, o)
+		t := growTree(binOf, cuts, grad, hess, node, o)
 		for i := range score {
 			score[i] += o.Rate * t.Nodes[node[i]].Value
 		}
@@ -223,7 +173,7 @@ func cutPoints(vals []float64) []float64 {
 // growTree grows one tree level by level on the rows' gradients, each
 // split the one that lowers the second-order loss most, and leaves in
 // node the leaf of each row.
-func growTree(binOf [][]uint8, cuts [][]float64, grad, hess []float64, node []int, use []bool, o BoostOptions) Tree {
+func growTree(binOf [][]uint8, cuts [][]float64, grad, hess []float64, node []int, o BoostOptions) Tree {
 	t := Tree{Nodes: []Node{{}}}
 	clear(node)
 	frontier := []int{0}
@@ -254,9 +204,6 @@ func growTree(binOf [][]uint8, cuts [][]float64, grad, hess []float64, node []in
 			parent := G * G / (H + o.Lambda)
 			bestGain, bestF, bestBin := 0.0, -1, 0
 			for f := range h {
-				if use != nil && !use[f] {
-					continue
-				}
 				var gl, hl float64
 				for bin := 0; bin < len(cuts[f]); bin++ {
 					gl += h[f].g[bin]

@@ -61,14 +61,10 @@ type Model struct {
 	Boost Boost `json:"boost"`
 }
 
-// CandidateLogits is the log-odds that each candidate, with features
-// xs[i], answers its question, against the other candidates for it.
-func (m *Model) CandidateLogits(xs [][]float64) []float64 {
-	out := m.Boost.Score(xs)
-	for j, x := range xs {
-		out[j] += m.Candidate.Logit(x)
-	}
-	return out
+// CandidateLogit is the log-odds that a candidate with features x
+// answers its question, against the other candidates for it.
+func (m *Model) CandidateLogit(x []float64) float64 {
+	return m.Candidate.Logit(x) + m.Boost.Score(x)
 }
 
 //go:embed weights.json

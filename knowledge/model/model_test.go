@@ -122,7 +122,7 @@ func TestFitBoost(t *testing.T) {
 		}
 		return right
 	}
-	linear, boosted := first(lin.Logit), first(func(x []float64) float64 { return m.CandidateLogits([][]float64{x})[0] })
+	linear, boosted := first(lin.Logit), first(m.CandidateLogit)
 	t.Logf("right first: linear %d, boosted %d of 100", linear, boosted)
 	if boosted < 80 || boosted < linear+30 {
 		t.Errorf("right first in %d of 100 groups boosted, %d linear; want at least 80 and 30 more", boosted, linear)
@@ -155,57 +155,5 @@ func TestFitIgnoresOrder(t *testing.T) {
 	}
 	if b1, b2 := FitBoost(groups, l1.Logit, opts), FitBoost(reversed, l1.Logit, opts); !reflect.DeepEqual(b1, b2) {
 		t.Error("FitBoost depends on the order of examples")
-	}
-}
-
-// TestFitBoostBags checks that averaging boostings whose trees split on
-// seeded shares of the features moves the scores less when one group is
-// left out than one boosting does, and that the fit does not depend on
-// where a group stands.
-func TestFitBoostBags(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	var groups [][]Example
-	for range 300 {
-		var g []Example
-		right := r.IntN(6)
-		for i := range 6 {
-			a, b := r.Float64(), r.Float64()
-			if i == right {
-				b = a + r.NormFloat64()/10
-			}
-			g = append(g, Example{X: []float64{a, b}, Y: i == right})
-		}
-		groups = append(groups, g)
-	}
-	base := func([]float64) float64 { return 0 }
-	moved := func(o BoostOptions) float64 {
-		all, less := FitBoost(groups, base, o), FitBoost(groups[1:], base, o)
-		xs := make([][]float64, 1000)
-		for i := range xs {
-			xs[i] = []float64{r.Float64(), r.Float64()}
-		}
-		a, l := all.Score(xs), less.Score(xs)
-		var sum float64
-		for i := range xs {
-			sum += abs(a[i] - l[i])
-		}
-		return sum / 1000
-	}
-	one := BoostOptions{Rounds: 50, Depth: 3, Rate: 0.1, Lambda: 1, MinHessian: 1}
-	bagged := one
-	bagged.Bags, bagged.Columns = 8, 0.7
-	m1, m8 := moved(one), moved(bagged)
-	t.Logf("one group left out moves a score by %.4f with one boosting, %.4f with 8 averaged", m1, m8)
-	if m8 >= 0.75*m1 {
-		t.Errorf("averaged boostings move by %.4f, one by %.4f: want less than three quarters", m8, m1)
-	}
-	b := FitBoost(groups, base, bagged)
-	if len(b.Trees) != 8*50 || b.Rate != 0.1/8 {
-		t.Errorf("%d trees at rate %v, want 400 at %v", len(b.Trees), b.Rate, 0.1/8)
-	}
-	reversed := slices.Clone(groups)
-	slices.Reverse(reversed)
-	if !reflect.DeepEqual(b, FitBoost(reversed, base, bagged)) {
-		t.Error("the fit depends on the order of the groups")
 	}
 }
