@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"eventbot/corpus"
 	"eventbot/knowledge/evalset"
 	"eventbot/knowledge/model"
 )
@@ -27,22 +30,38 @@ func TestFold(t *testing.T) {
 	}
 }
 
-// TestBestThreshold checks that the threshold answers the examples the
-// model rates likely and refuses the rest, where that is most right.
-func TestBestThreshold(t *testing.T) {
-	l := model.Logistic{Features: []string{"x"}, Mean: []float64{0}, Scale: []float64{1}, Weights: []float64{1}}
-	var ex []model.Example
-	for _, x := range []float64{-3, -2, -1} {
-		ex = append(ex, model.Example{X: []float64{x}, Y: false})
+// TestDecisions checks what the decision to answer learns from: a
+// question answered right, to answer; one the articles do not answer, to
+// refuse; and nothing from one answered wrongly, which scores the same
+// refused or answered.
+func TestDecisions(t *testing.T) {
+	docs, err := corpus.Load(corpus.Bundled())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, x := range []float64{1, 2, 3} {
-		ex = append(ex, model.Example{X: []float64{x}, Y: true})
+	m, err := model.Fitted()
+	if err != nil {
+		t.Fatal(err)
 	}
-	th := bestThreshold(l, ex)
-	for _, e := range ex {
-		if answered := l.Prob(e.X) >= th; answered != e.Y {
-			t.Errorf("x=%v: answered %v at threshold %.2f, want %v", e.X[0], answered, th, e.Y)
-		}
+	q := func(id, text string, answers ...string) labelled {
+		return labelled{set: "chat", Question: evalset.Question{ID: id, Question: text, Answerable: len(answers) > 0, AnswerAny: answers}}
+	}
+	qs := []labelled{
+		q("right", "How many people were killed in the attack?", "139", "70", "40"),
+		q("wrong", "How many people were killed in the attack?", "a figure no article gives"),
+		q("refuse", "Who owns the Crocus City Hall?"),
+	}
+	f := fitter{docs: docs}
+	got, err := f.decisions(context.Background(), m, qs, map[bool][]pairing{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []bool
+	for _, e := range got {
+		labels = append(labels, e.Y)
+	}
+	if want := []bool{true, false}; !slices.Equal(labels, want) {
+		t.Errorf("decisions learn %v, want %v (to answer the right answer, to refuse the unanswerable)", labels, want)
 	}
 }
 
