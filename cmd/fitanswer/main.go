@@ -257,17 +257,11 @@ func innerParts(qs []labelled, split string) []part {
 // questions (which give an answer that is right and supported?), then,
 // under candidate models fitted without them, the decision to answer and
 // the margins within which a companion sentence, or another article's
-// report, is given beside the best (bestCompanion).
-//
-// The decision learns from the questions where it decides something:
-// those whose best answer is right, to answer, and those the articles do
-// not answer, to refuse (a question answered wrongly is wrong whether
-// answered or refused). Its probability is then that answering is the
-// right decision, and it answers above one half (evenThreshold). An
-// earlier fit learned from every question and searched for the threshold
-// that made the most right decisions; the count was flat over a wide
-// range, so the threshold jumped between its peaks (0.32, 0.39) when a
-// single question changed, and held-out figures with it.
+// report, is given beside the best (bestCompanion). The decision learns
+// from the questions where it decides something (decisions), so it
+// answers above an even chance (evenThreshold) and no threshold is
+// searched for: a searched one jumped between near-equal peaks when one
+// question changed (knowledge/README.md, "The latest pass").
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	_, answerNames := knowledge.FeatureNames()
 	groups, err := f.groups(ctx, qs)
