@@ -81,7 +81,7 @@ func (b *Base) pair(q question, a Answer, best, c candidate) (Answer, bool) {
 	ol := leadPhrase(q, s, info, c.number)
 	other := b.isReport(q, best, c)
 	sep := " "
-	if !strings.ContainsAny(lastRune(a.Text), `.!?…"”»)`) {
+	if !strings.ContainsAny(lastRune(a.Text), `.!?…"”»):;`) {
 		sep = ". " // the best sentence was a heading
 	}
 	if other {

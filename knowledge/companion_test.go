@@ -20,6 +20,8 @@ func TestCompanion(t *testing.T) {
 		"where did they catch the shooters? thx",
 		"wat guns did they use, ak47??",
 		"is it true the roof fell in 😱",
+		// The best sentence ends in a colon, opening a quote.
+		"How many gunmen were reported to have taken part in the attack?",
 	} {
 		q, cands, err := b.rank(t.Context(), question)
 		if err != nil || len(cands) < 2 {
@@ -46,6 +48,9 @@ func TestCompanion(t *testing.T) {
 		}
 		if added == "" || !strings.Contains(s, added) {
 			t.Errorf("%q: the companion's part %q is not from its sentence %q", question, added, s)
+		}
+		if strings.Contains(paired.Text, ":.") || strings.Contains(paired.Text, ";.") {
+			t.Errorf("%q: a full stop after a colon: %q", question, paired.Text)
 		}
 		if n := utf8.RuneCountInString(paired.Text); n > MaxAnswerLen {
 			t.Errorf("%q: answer of %d runes", question, n)

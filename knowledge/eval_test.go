@@ -113,10 +113,14 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 87, 10},
+		{"../../shared/eval/chat.jsonl", 90, 11},
 		{"dev", 31, 3},
-		{"hard", 54, 8},
-		{"variants", 47, 7},
+		// The ranker averaged over four fits, each without a quarter of
+		// the questions, flatters the questions it is fitted on less:
+		// hard fitted 54 → 52, chat 90 → 91, variants 47 → 48
+		// (knowledge/README.md, "This pass").
+		{"hard", 52, 8},
+		{"variants", 48, 7},
 		{"probe", 24, 9},
 		{"probe2", 35, 5},
 	} {

@@ -172,7 +172,7 @@ func (b *Base) assemble(docs []corpus.Document, passages map[string][]passage, t
 // engineVersion names the way articles are analysed and indexed; a
 // persistent index made by another version is rebuilt. Bump it when
 // splitting, the index mapping or what an article keeps changes.
-const engineVersion = "eventbot-index-6"
+const engineVersion = "eventbot-index-7"
 
 // fingerprint identifies the engine that makes an index: its version,
 // the techniques switched off and the lexicons (the event's words and the

@@ -2,7 +2,8 @@
 //
 // New splits each article about the event into paragraph-sized passages
 // with known sentence boundaries and indexes them in an in-memory bleve
-// index (scorch, English analyzer, BM25); Open serves a store of articles
+// index (scorch, BM25, bleve's English analyzer with a few words
+// kept from the stemmer: analyzerName); Open serves a store of articles
 // whose index, in memory or on disk with a manifest of the articles it
 // holds, follows the store's changes article by article (index.go,
 // manifest.go, live.go). Answer runs a question through
@@ -27,7 +28,13 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"eventbot/corpus"
@@ -210,9 +217,9 @@ func newEngine(logger *slog.Logger, opts Options) (*Base, error) {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	b.mapping = mapping
-	b.analyzer = mapping.AnalyzerNamed(en.AnalyzerName)
+	b.analyzer = mapping.AnalyzerNamed(analyzerName)
 	if b.analyzer == nil {
-		return nil, fmt.Errorf("build index: no %q analyzer", en.AnalyzerName)
+		return nil, fmt.Errorf("build index: no %q analyzer", analyzerName)
 	}
 	if err := b.loadMeaning(); err != nil {
 		return nil, err
@@ -233,12 +240,44 @@ func (b *Base) fork() *Base {
 	}
 }
 
+// analyzerName names the analyzer of the text and of the questions: bleve's
+// English one ("en": possessives dropped, lower case, English stop words
+// dropped, Porter stems), but with the lexicon's unstemmed words kept as
+// written.
+const analyzerName = "eventbot-en"
+
+// addAnalyzer adds the analyzer analyzerName to m.
+func (b *Base) addAnalyzer(m *mapping.IndexMappingImpl) error {
+	filters := []any{en.PossessiveName, lowercase.Name, en.StopName}
+	if len(b.lexicon.unstemmed) > 0 {
+		var words []any
+		for _, w := range b.lexicon.unstemmed {
+			words = append(words, w)
+		}
+		if err := m.AddCustomTokenMap("unstemmed", map[string]any{"type": tokenmap.Name, "tokens": words}); err != nil {
+			return err
+		}
+		if err := m.AddCustomTokenFilter("unstemmed", map[string]any{"type": keyword.Name, "keywords_token_map": "unstemmed"}); err != nil {
+			return err
+		}
+		filters = append(filters, "unstemmed")
+	}
+	return m.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": append(filters, porter.Name),
+	})
+}
+
 func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = "bm25"
-	m.DefaultAnalyzer = en.AnalyzerName
+	if err := b.addAnalyzer(m); err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = analyzerName
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = en.AnalyzerName
+	text.Analyzer = analyzerName
 	text.Store = false
 	text.IncludeTermVectors = false
 	// Nothing sorts or facets by the text: no doc values to build.
@@ -249,7 +288,7 @@ func (b *Base) newMapping() (*mapping.IndexMappingImpl, error) {
 	// the group once (retrieve). The collection's definitions count in
 	// the index's documents, which BM25's idf and average length use.
 	if b.enabled(Synonyms) {
-		err := m.AddSynonymSource(synonymSrc, map[string]any{"collection": synonymSrc, "analyzer": en.AnalyzerName})
+		err := m.AddSynonymSource(synonymSrc, map[string]any{"collection": synonymSrc, "analyzer": analyzerName})
 		if err != nil {
 			return nil, err
 		}

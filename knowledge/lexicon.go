@@ -26,6 +26,10 @@ type lexicon struct {
 	// question they stand for their group only when written in capitals,
 	// since other words stem to them ("used" to "us").
 	short map[string]bool
+	// unstemmed are the words indexed as written, not stemmed: their stem
+	// is a short member's ("used" stems to "us", the US's). The forms of
+	// one word are a group too.
+	unstemmed []string
 	// foreign maps a language ("ru", "uk") to its entries.
 	foreign map[string]*foreignLexicon
 	// dictionary maps Russian stems (slavic.Stem) to English words: the
@@ -66,6 +70,16 @@ func (f *foreignLexicon) english(word string) []string {
 func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	lx := &lexicon{foreign: map[string]*foreignLexicon{}, short: map[string]bool{}}
 	err := eachLine(fsys, "lexicon/en.txt", func(section, line string) error {
+		if section == "unstemmed" {
+			// One line is the forms of one word: they stand for each
+			// other, as the stem would have made them.
+			forms := strings.Fields(strings.ToLower(line))
+			lx.unstemmed = append(lx.unstemmed, forms...)
+			if len(forms) > 1 {
+				lx.groups = append(lx.groups, forms)
+			}
+			return nil
+		}
 		var g []string
 		for _, m := range strings.Split(line, "|") {
 			if m = strings.ToLower(strings.TrimSpace(m)); m != "" {

@@ -217,6 +217,11 @@ func (b *Base) score(q question, hits []int) []candidate {
 			// word, and its share carried by the sentence word nearest
 			// in meaning to each (the alignment feature).
 			var aligned, worded float64
+			// paraphrased and lacked are the same for the words the
+			// articles and the lexicons lack, unweighted: how near the
+			// sentence comes to them is for the model to weigh, not
+			// their hand-set share of the question's weight.
+			var paraphrased, lacked float64
 			// where the sentence carries the question's concepts (byte
 			// offsets): a number next to one counts it
 			var units []int
@@ -226,6 +231,10 @@ func (b *Base) score(q question, hits []int) []candidate {
 					nearness = float64(max(b.nearest(vecs, c.word, info.rows), 0))
 					aligned += c.weight * nearness
 					worded += c.weight
+					if c.origin == unknownWord {
+						paraphrased += nearness
+						lacked++
+					}
 				}
 				found := false
 				for _, alt := range c.alts {
@@ -292,6 +301,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				similarity(q.meaning, p.centroid),
 				b.bm25(plain, info, avgLen),
 				safeDiv(aligned, worded),
+				safeDiv(paraphrased, lacked),
 			}
 			if b.enabled(AnswerTypes) {
 				cand.features = append(cand.features, kindFeatures(q, info, questionTerms, cand.number)...)
@@ -338,6 +348,7 @@ var candidateFeatures = []string{
 	"passage_meaning", // the same, of its passage
 	"bm25",            // Okapi BM25 of the sentence for the question's own terms, over the most it can be
 	"alignment",       // mean over the question's concepts of the cosine of the sentence word nearest each
+	"paraphrase",      // the same, unweighted, over the words the articles and the lexicons lack
 	// Evidence of each kind of answer, where the question asks for it.
 	"counted_number", // how many: a number next to what is counted
 	"number",         // how many: any number
