@@ -427,7 +427,7 @@ func (b *Base) addConcepts(ctx context.Context, q *question, phrase []token) {
 				}
 				key := joinTerms(phrase[i : i+n])
 				if n == 1 && b.lexicon.short[key] && phrase[i].kind != acronymToken {
-					continue // "used" stems to "us"; only "US" is the US
+					continue // only "US" is the US, not a word that stems to "us"
 				}
 				g := b.groupOf(key)
 				if g < 0 {

@@ -24,7 +24,7 @@ type lexicon struct {
 	groups [][]string
 	// short are the members of at most three letters ("us", "is"): in a
 	// question they stand for their group only when written in capitals,
-	// since other words stem to them ("used" to "us").
+	// since other words may stem to them (those known to: unstemmed).
 	short map[string]bool
 	// unstemmed are the words indexed as written, not stemmed: their stem
 	// is a short member's ("used" stems to "us", the US's). The forms of

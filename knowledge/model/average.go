@@ -4,7 +4,8 @@ package model
 // conditional logit (Candidate) corrected by trees (Boost) each. Averaging
 // rankers fitted on different parts of the questions (subagging) makes
 // the ranking move less when a few questions change. The result is
-// standardised as the first ranker is; rankers must share features.
+// standardised as the first ranker is; rankers must share their features
+// and their trees' shrinkage (Boost.Rate), as one fit's do.
 func Average(rankers []*Model) *Model {
 	if len(rankers) == 1 {
 		return rankers[0]
