@@ -254,13 +254,14 @@ func (b *Base) addAnalyzer(m *mapping.IndexMappingImpl) error {
 		for _, w := range b.lexicon.unstemmed {
 			words = append(words, w)
 		}
-		if err := m.AddCustomTokenMap("unstemmed", map[string]any{"type": tokenmap.Name, "tokens": words}); err != nil {
+		const unstemmed = "eventbot-unstemmed" // the token map and its filter
+		if err := m.AddCustomTokenMap(unstemmed, map[string]any{"type": tokenmap.Name, "tokens": words}); err != nil {
 			return err
 		}
-		if err := m.AddCustomTokenFilter("unstemmed", map[string]any{"type": keyword.Name, "keywords_token_map": "unstemmed"}); err != nil {
+		if err := m.AddCustomTokenFilter(unstemmed, map[string]any{"type": keyword.Name, "keywords_token_map": unstemmed}); err != nil {
 			return err
 		}
-		filters = append(filters, "unstemmed")
+		filters = append(filters, unstemmed)
 	}
 	return m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,

@@ -17,7 +17,9 @@ func Average(rankers []*Model) *Model {
 	// is too, written again in the first ranker's standardisation.
 	a := make([]float64, n)
 	var c float64
-	var boost Boost
+	// The rankers share their shrinkage: the mean of their trees is all
+	// of them at a k-th of it.
+	boost := Boost{Rate: rankers[0].Boost.Rate / k}
 	for _, r := range rankers {
 		l := r.Candidate
 		c += l.Bias / k
@@ -26,7 +28,6 @@ func Average(rankers []*Model) *Model {
 			c -= l.Weights[i] * l.Mean[i] / l.Scale[i] / k
 		}
 		boost.Trees = append(boost.Trees, r.Boost.Trees...)
-		boost.Rate = r.Boost.Rate / k // the rankers share their shrinkage
 	}
 	out := &Model{Candidate: Logistic{
 		Features: first.Features,
