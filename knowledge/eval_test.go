@@ -118,7 +118,7 @@ func TestDevSet(t *testing.T) {
 		// The ranker averaged over four fits, each without a quarter of
 		// the questions, flatters the questions it is fitted on less:
 		// hard fitted 54 → 52, chat 90 → 91, variants 47 → 48
-		// (knowledge/README.md, "This pass").
+		// (knowledge/README.md, "four rankers averaged").
 		{"hard", 52, 8},
 		{"variants", 48, 7},
 		{"probe", 24, 9},

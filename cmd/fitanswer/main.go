@@ -263,8 +263,8 @@ func innerParts(qs []labelled, split string) []part {
 // from the questions where it decides something (decisions), so it
 // answers above an even chance (evenThreshold) and no threshold is
 // searched for: a searched one jumped between near-equal peaks when one
-// question changed (knowledge/README.md, "The pass before: the decision
-// learns where it decides").
+// question changed (knowledge/README.md, "the decision learns where it
+// decides").
 func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	_, answerNames := knowledge.FeatureNames()
 	groups, err := f.groups(ctx, qs)
@@ -333,7 +333,7 @@ func (f *fitter) groups(ctx context.Context, qs []labelled) (map[string][]model.
 // fitted without a different quarter of the questions, narrowed how far
 // the held-out figures move between refits (3 and 9 of 520 in two sets
 // of six refits, against 7 to 13 for one ranker fitted on all of them),
-// at the same level (knowledge/README.md, "This pass").
+// at the same level (knowledge/README.md, "four rankers averaged").
 const defaultBags = 4
 
 // ranker fits the candidate model, a conditional logit boosted by trees,
