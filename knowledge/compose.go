@@ -91,10 +91,13 @@ type composed struct {
 // states: "Islamic State" beside "Islamic State – Caucasus Province"),
 // else another sentence holding the kind of answer asked for — latest
 // article first, each with its source and date and its passage cited. It
-// reports false when no other article answers otherwise.
+// reports false when no other article answers otherwise. For a "which
+// X" question each side must name an instance of X (focusInstances), when
+// the sentences name any.
 func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	var picked []candidate
 	var leads []string
+	instances := b.focusInstances(q, cands)
 	seenDoc := map[int]bool{}
 	seenText := map[string]bool{}
 	var firstSide string // the first side's sentence, compared
@@ -109,6 +112,9 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 			continue
 		}
 		l := leadPhrase(q, s, &p.info[c.sentence], c.number)
+		if len(instances) > 0 && !slices.ContainsFunc(instances, func(n string) bool { return l != "" && sameAnswer(n, l) }) {
+			continue // not one of the things asked for: "the Kremlin" for "which branch"
+		}
 		if len(picked) > 0 && leads[0] != "" && (l == "" || slices.ContainsFunc(leads, func(o string) bool { return sameAnswer(o, l) }) || strings.Contains(firstSide, normalSentence(l))) {
 			continue // the same answer again, or one the first side states
 		}
@@ -145,6 +151,57 @@ func (b *Base) reports(q question, cands []candidate) (composed, bool) {
 	r.text = truncateRunes(strings.Join(text, "; "), MaxAnswerLen)
 	r.lead = strings.Join(lead, "; ")
 	return r, true
+}
+
+// instanceWindow is how many words may stand between a name and the noun
+// it is an instance of: "ISIS-K, the branch", "a branch of the Islamic
+// State".
+const instanceWindow = 3
+
+// focusInstances is the names that the candidates' sentences set beside
+// the noun a "which X" question asks for ("Caucasus Province branch",
+// "ISIS-K, the branch of the group"): the answers such a question can
+// have. It is nil when the question asks for no noun or no sentence sets
+// a name beside it.
+func (b *Base) focusInstances(q question, cands []candidate) []string {
+	if q.focus == "" {
+		return nil
+	}
+	var names []string
+	for i, c := range cands {
+		if i >= 3*candidates {
+			break
+		}
+		p := &b.passages[c.passage]
+		at := p.info[c.sentence].terms[q.focus]
+		if len(at) == 0 {
+			continue
+		}
+		s := p.sentence(c.sentence)
+		for _, loc := range nameRE.FindAllStringIndex(s, -1) {
+			if wordsApart(s, loc, at) <= instanceWindow {
+				names = append(names, s[loc[0]:loc[1]])
+			}
+		}
+	}
+	return names
+}
+
+// wordsApart is how many words of s stand between the span loc and the
+// nearest word starting at one of offsets.
+func wordsApart(s string, loc []int, offsets []int) int {
+	n := math.MaxInt
+	for _, o := range offsets {
+		switch {
+		case o >= loc[1]:
+			n = min(n, len(strings.Fields(s[loc[1]:o])))
+		case o < loc[0]:
+			n = min(n, len(strings.Fields(s[o:loc[0]]))-1) // less the word at o
+		default:
+			n = 0
+		}
+	}
+	return n
 }
 
 // sideRooms shares among the sides of a conflicting answer the runes

@@ -108,6 +108,35 @@ func TestReports(t *testing.T) {
 	}
 }
 
+// TestReportsNameInstances checks that each side of a "which X" answer
+// names an X that the articles set beside the word, whatever the ranking:
+// with the Kremlin's sentence ranked second, the sides are still the two
+// branches that claimed the attack.
+func TestReportsNameInstances(t *testing.T) {
+	b := bundledBase(t)
+	question := "Which branch of ISIS claimed it? I've seen two different names"
+	q, cands, err := b.rank(t.Context(), question)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kremlin := slices.IndexFunc(cands, func(c candidate) bool {
+		return strings.HasPrefix(b.passages[c.passage].sentence(c.sentence), "He said that the Kremlin had seen")
+	})
+	if kremlin < 0 {
+		t.Fatalf("rank(%q): no candidate from the Kremlin's sentence", question)
+	}
+	k := cands[kremlin]
+	cands = slices.Insert(slices.Delete(cands, kremlin, kremlin+1), 1, k)
+	r, ok := b.reports(q, cands)
+	if !ok {
+		t.Fatalf("reports(%q) found no two sides", question)
+	}
+	holdsAll(t, question, "lead", r.lead, []string{"Caucasus Province", "ISIS-K"})
+	if strings.Contains(r.lead, "Kremlin") {
+		t.Errorf("reports(%q).lead = %q, want no side for the Kremlin", question, r.lead)
+	}
+}
+
 // reportSource matches the source and date an answer gives a report.
 var reportSource = regexp.MustCompile(`\s*\((?:[^()]*, )?\d{1,2} \w+ \d{4}(?:, the latest report)?\)[.;]?|Earlier reports:.*$`)
 
