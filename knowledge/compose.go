@@ -483,10 +483,11 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 	return ""
 }
 
-// overlaps reports whether the name at loc overlaps one of places,
-// placeRE's submatch indexes ("at the Crocus City Hall").
+// overlaps reports whether the name at loc starts within one of places,
+// placeRE's submatch indexes ("at the Crocus City Hall"). A place inside
+// the name is part of it: "Islamic State of Iraq" is no place.
 func overlaps(places [][]int, loc []int) bool {
-	return slices.ContainsFunc(places, func(m []int) bool { return m[2] < loc[1] && loc[0] < m[3] })
+	return slices.ContainsFunc(places, func(m []int) bool { return m[2] <= loc[0] && loc[0] < m[3] })
 }
 
 // namesEvent reports whether a word of the sentence between byte offsets start

@@ -67,9 +67,9 @@ func TestReports(t *testing.T) {
 		// Each side another answer, whatever the sides are.
 		{"When did the attack happen? the reports dont match", nil, nil, nil},
 		// A side must carry the question as another article's answer
-		// would: no other article's sentence does, so one side only
-		// (the AP's count of gunmen is no answer to it).
-		{"Did Putin react to the attack? One article says he kept silent", []string{"not reacted"}, []string{"gunmen"}, nil},
+		// would: Putin silent, then his address to the nation, not the
+		// AP's count of gunmen.
+		{"Did Putin react to the attack? One article says he kept silent", []string{"not reacted", "address"}, []string{"Associated Press", "at least three"}, nil},
 	} {
 		a, err := b.Answer(t.Context(), tt.question)
 		if err != nil {
@@ -178,6 +178,12 @@ func TestLeadNameNoPlace(t *testing.T) {
 	info := b.sentenceInfo(sentence)
 	if got := leadName(q, sentence, &info, nil); got != "Islamic State" {
 		t.Errorf("leadName(who are the suspects) = %q, want Islamic State", got)
+	}
+	// A place inside a name leaves the name whole.
+	sentence = "The terrorist group Islamic State of Iraq and the Levant (ISIS) has allegedly claimed responsibility."
+	info = b.sentenceInfo(sentence)
+	if got := leadName(q, sentence, &info, nil); got != "Islamic State of Iraq" {
+		t.Errorf("leadName(who are the suspects) = %q, want Islamic State of Iraq", got)
 	}
 	q = b.analyse(t.Context(), b.normalise("what did they do?"))
 	q.kind = qWhat

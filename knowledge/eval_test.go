@@ -113,16 +113,17 @@ func TestDevSet(t *testing.T) {
 		name                 string
 		supported, abstained int // floors
 	}{
-		{"../../shared/eval/chat.jsonl", 90, 11},
+		{"../../shared/eval/chat.jsonl", 94, 12},
 		{"dev", 31, 3},
-		// The ranker averaged over four fits, each without a quarter of
-		// the questions, flatters the questions it is fitted on less:
-		// hard fitted 54 → 52, chat 90 → 91, variants 47 → 48
-		// (knowledge/README.md, "four rankers averaged").
-		{"hard", 52, 8},
-		{"variants", 48, 7},
-		{"probe", 24, 9},
-		{"probe2", 35, 5},
+		// Fitted on 1,329 questions instead of 629, the model flatters
+		// these small sets less (variants 48 → 46, probe 24 → 22,
+		// probe2 35 → 34) while cross-validated it decides more
+		// questions right over all sets (knowledge/README.md, "fitted
+		// on 1,329").
+		{"hard", 52, 9},
+		{"variants", 46, 7},
+		{"probe", 22, 9},
+		{"probe2", 34, 5},
 	} {
 		path := "testdata/" + set.name + ".jsonl"
 		if strings.HasSuffix(set.name, ".jsonl") {

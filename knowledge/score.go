@@ -183,7 +183,10 @@ type candidate struct {
 	// WordNet, through vectors; and whether it holds the kind's answer.
 	known, wordnet, vectors, held float64
 	similarity                    float64 // its cosine with the question in meaning
-	number                        *numberAt
+	// conceptShare is the share of the question's concepts, counted
+	// alike whatever their weight, that the sentence states.
+	conceptShare float64
+	number       *numberAt
 }
 
 // score scores every sentence of the retrieved passages, best first.
@@ -225,6 +228,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 			// where the sentence carries the question's concepts (byte
 			// offsets): a number next to one counts it
 			var units []int
+			stated := 0
 			for _, c := range q.concepts {
 				var nearness float64
 				if c.word != "" {
@@ -251,6 +255,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 				case found:
 					share = 1
 					own += c.weight
+					stated++
 				case c.typed && instance:
 					share = instanceShare
 				case b.softCarries(info, c, &units):
@@ -266,7 +271,7 @@ func (b *Base) score(q question, hits []int) []candidate {
 					known += share * c.weight
 				}
 			}
-			cand := candidate{passage: pi, sentence: si, coverage: carried / total}
+			cand := candidate{passage: pi, sentence: si, coverage: carried / total, conceptShare: float64(stated) / float64(len(q.concepts))}
 			cand.prior = cand.coverage + 0.02/float64(rank+1)
 			var bonus float64
 			if b.enabled(AnswerTypes) {
@@ -630,6 +635,9 @@ var answerFeatureNames = []string{
 	"topicality",      // cosine of the question's centroid in meaning and the event's articles'
 	"top_similarity",  // the best candidate's cosine with the question in meaning
 	"top_asked",       // how surely the best candidate states what the question asks about
+	"full_articles",   // log(1 + articles with a sentence carrying the whole question)
+	"top_concepts",    // share of the question's concepts, counted alike, the best candidate states
+	"unseen_concepts", // how many of the question's concepts, names or English words, the articles never state
 }
 
 // answerFeatures are what the decision to answer rests on: how good the
@@ -640,7 +648,7 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 	if len(cands) > 1 {
 		margin = top.score - cands[1].score
 	}
-	var english, other, names, unseen, total, stranger float64
+	var english, other, names, unseen, unseenCount, total, stranger float64
 	for _, c := range q.concepts {
 		total += c.weight
 		switch c.origin {
@@ -656,14 +664,30 @@ func (b *Base) answerFeatures(q question, cands []candidate) []float64 {
 		}
 		if c.unseen {
 			unseen += c.weight
+			if c.origin != unknownWord || b.english(c.word) {
+				unseenCount++ // a concept the articles never state, not a word not understood
+			}
 		}
 	}
 	n := float64(len(q.concepts))
 	return []float64{
 		top.score, margin, top.coverage, top.known, top.held,
 		english / n, other / n, top.wordnet, top.vectors, stranger, names / n, safeDiv(unseen, total), 1 / n, boolValue(q.language != "en"),
-		similarity(q.meaning, b.space.all), top.similarity, b.statesAsked(q, top),
+		similarity(q.meaning, b.space.all), top.similarity, b.statesAsked(q, top), math.Log1p(float64(b.fullArticles(cands))), top.conceptShare, unseenCount,
 	}
+}
+
+// fullArticles counts the articles with a candidate sentence that carries
+// all of the question: many for what the event's reports all tell ("who
+// claimed responsibility?"), none for what they never mention.
+func (b *Base) fullArticles(cands []candidate) int {
+	docs := map[int]bool{}
+	for _, c := range cands {
+		if c.coverage >= 1-1e-9 { // all of it, up to rounding
+			docs[b.passages[c.passage].doc] = true
+		}
+	}
+	return len(docs)
 }
 
 // statesAsked is how surely a candidate states what the question asks

@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,6 +170,50 @@ func TestStatesAsked(t *testing.T) {
 		}
 		if got := b.statesAsked(q, cands[0]); (got == 1) != tt.states {
 			t.Errorf("%q: statesAsked = %.2f for %q, want it 1: %v", tt.q, got, b.passages[cands[0].passage].sentence(cands[0].sentence), tt.states)
+		}
+	}
+}
+
+// TestDecisionEvidence checks the question-level evidence the decision to
+// answer weighs: how many articles state all of a question the event's
+// reports share, and how many of its concepts the articles never state,
+// a word the engine does not understand ("трапився", happened) not
+// among them.
+func TestDecisionEvidence(t *testing.T) {
+	b := bundledBase(t)
+	feature := func(name string) int {
+		i := slices.Index(answerFeatureNames, name)
+		if i < 0 {
+			t.Fatalf("no answer feature %q", name)
+		}
+		return i
+	}
+	full, unseen := feature("full_articles"), feature("unseen_concepts")
+	for _, tt := range []struct {
+		question string
+		articles int // stating all of it: at least, or none
+		unseen   float64
+	}{
+		{"Who claimed responsibility?", 3, 0},
+		{"Who designed the memorial park?", 0, 2},
+		{"Коли трапився теракт у Красногорську?", 0, 0},
+	} {
+		q, cands, err := b.rank(t.Context(), tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) == 0 {
+			t.Fatalf("rank(%q): no candidates", tt.question)
+		}
+		x := b.answerFeatures(q, cands)
+		if got := b.fullArticles(cands); got < tt.articles || tt.articles == 0 && got != 0 {
+			t.Errorf("fullArticles(%q) = %d, want %d", tt.question, got, tt.articles)
+		}
+		if x[full] != math.Log1p(float64(b.fullArticles(cands))) {
+			t.Errorf("%q: full_articles = %v", tt.question, x[full])
+		}
+		if x[unseen] != tt.unseen {
+			t.Errorf("%q: unseen_concepts = %v, want %v", tt.question, x[unseen], tt.unseen)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	folds := fl.Int("folds", 5, "folds of the cross-validation (0: none)")
 	disable := fl.String("disable", "", "techniques to switch off, comma-separated ("+strings.Join(techniqueNames(), ", ")+"), for ablation")
 	drop := fl.String("drop", "", "features to leave out of both models, comma-separated, for ablation")
-	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl,knowledge/testdata/train2.jsonl", "labelled question sets, comma-separated globs")
+	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl,knowledge/testdata/train2.jsonl,knowledge/testdata/blind[2-7].jsonl,knowledge/testdata/train[34].jsonl", "labelled question sets, comma-separated globs")
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
 	depth := fl.Int("depth", 4, "levels of each tree")
 	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
