@@ -254,6 +254,23 @@ func TestBroader(t *testing.T) {
 	}
 }
 
+// TestIrregularForms checks that a word stands for a synonym in the form
+// the articles write it, irregular as it may be: "kids" for "children",
+// which the stemmer does not make "child".
+func TestIrregularForms(t *testing.T) {
+	b := bundledBase(t)
+	q := b.analyse(t.Context(), b.normalise("were kids hurt??"))
+	var soft [][]string
+	for _, c := range q.concepts {
+		if c.word == "kids" {
+			soft = c.soft
+		}
+	}
+	if !slices.ContainsFunc(soft, func(alt []string) bool { return slices.Equal(alt, b.terms("children")) }) {
+		t.Errorf("kids stands for %v, want children among them", soft)
+	}
+}
+
 // TestPronounForEvent checks that a question whose pronoun points at
 // nothing the message names asks about the event itself, and is answered;
 // one without such a pronoun and without a concept is still not.

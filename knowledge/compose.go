@@ -425,10 +425,10 @@ func leadDate(_ question, sentence string, _ *sentenceInfo, _ *numberAt) string 
 // leadPlace is the first place the sentence names that the question does
 // not, in none of its words (and no nationality: "in Russian custody"; no
 // time: "in the evening of March 22"; no part of a name: "Islamic State
-// of Iraq").
-func leadPlace(q question, sentence string, _ *sentenceInfo, _ *numberAt) string {
+// of Iraq"; no news outlet: "a summary in RT").
+func leadPlace(q question, sentence string, info *sentenceInfo, _ *numberAt) string {
 	questionWords := words(strings.ToLower(q.text))
-	for _, m := range placeRE.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range info.placeAt {
 		place := sentence[m[2]:m[3]]
 		placeWords := strings.Fields(place)
 		if demonymRE.MatchString(placeWords[0]) || dateRE.MatchString(placeWords[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
@@ -465,7 +465,7 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 	}
 	var places [][]int // a who answer is no place
 	if q.kind == qWho {
-		places = placeRE.FindAllStringSubmatchIndex(sentence, -1)
+		places = info.placeAt
 	}
 	for _, loc := range locs {
 		m := sentence[loc[0]:loc[1]]

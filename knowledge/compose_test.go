@@ -152,8 +152,9 @@ func holdsAll(t *testing.T, question, field, got string, want []string) {
 
 // TestLeadPlace checks that a where answer leads with a place, not a
 // nationality or a time that a preposition introduces too, nor a part of
-// a name ("State of Iraq"), nor a place the question names in other words
-// ("the Crocus City Hall" for "Crocus City Hall").
+// a name ("State of Iraq"), nor a news outlet ("a summary in RT"), nor a
+// place the question names in other words ("the Crocus City Hall" for
+// "Crocus City Hall").
 func TestLeadPlace(t *testing.T) {
 	b := bundledBase(t)
 	q := b.analyse(t.Context(), b.normalise("In which city is Crocus City Hall?"))
@@ -161,8 +162,11 @@ func TestLeadPlace(t *testing.T) {
 		{"In the evening of March 22, in the city of Krasogorsk in the suburbs of Moscow, 5 armed men opened fire.", "Krasogorsk"},
 		{"At least one of the attackers is said to be in Russian custody, near Bryansk.", "Bryansk"},
 		{"The terrorist group Islamic State of Iraq and the Levant (ISIS) has allegedly claimed responsibility for the terrorist attack on the Crocus City Hall in the city of Krasnogorsk in the Moscow region.", "Krasnogorsk"},
+		{"The venue continues to burn, according to a summary in RT: the fire spread across Krasnogorsk.", "Krasnogorsk"},
+		{"According to CNN, the gunmen fled to Bryansk.", "Bryansk"},
 	} {
-		if got := leadPlace(q, tt.sentence, nil, nil); got != tt.want {
+		info := b.sentenceInfo(tt.sentence)
+		if got := leadPlace(q, tt.sentence, &info, nil); got != tt.want {
 			t.Errorf("leadPlace(%q) = %q, want %q", tt.sentence, got, tt.want)
 		}
 	}
@@ -195,12 +199,16 @@ func TestLeadNameNoPlace(t *testing.T) {
 }
 
 // TestLeadDateNotMay checks that a when answer does not lead with the
-// verb "may", which the date patterns take for the month.
+// verb "may", which the date patterns take for the month, nor with a time
+// reckoned from another event ("days after the attack"), which dates
+// nothing; a time reckoned from the report's day ("days ago") does.
 func TestLeadDateNotMay(t *testing.T) {
 	for _, tt := range []struct{ sentence, want string }{
 		{"Russian media suggest that the ISIS announcement may be fake.", ""},
 		{"Officials said it may have begun on Friday night.", "Friday"},
 		{"The trial opened on 2 May 2024.", "2 May"},
+		{"Days after the terror attack, Putin and the West remain at odds.", ""},
+		{"A mere days ago the US Embassy released an alert.", "days ago"},
 	} {
 		if got := leadDate(question{}, tt.sentence, nil, nil); got != tt.want {
 			t.Errorf("leadDate(%q) = %q, want %q", tt.sentence, got, tt.want)

@@ -12,7 +12,8 @@ import (
 // The domain lexicon is data, kept in lexicon/ (see its files' comments;
 // ru-freedict.txt is generated, see cmd/genfreedict):
 // English synonym groups, Russian and Ukrainian stems mapped to English,
-// and the terms that mark an article as one about the event.
+// the terms that mark an article as one about the event, and the news
+// outlets articles cite.
 //
 //go:generate sh -c "cd .. && go run ./cmd/genfreedict -dict /usr/share/dictd/freedict-eng-rus.dict.dz -corpus corpus -out knowledge/lexicon/ru-freedict.txt"
 //go:embed lexicon/*.txt
@@ -38,6 +39,9 @@ type lexicon struct {
 	dictionary map[string][]string
 	// event lists the terms that mark an article about the event.
 	event []string
+	// outlets are the news sources articles cite, lower case: a name
+	// among them is a source, never a place ("a summary in RT").
+	outlets map[string]bool
 	// chat is how people type in a chat.
 	chat *chatLexicon
 	// question is the English question vocabulary.
@@ -199,6 +203,14 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	}
 	err = eachLine(fsys, "lexicon/event.txt", func(_, line string) error {
 		lx.event = append(lx.event, strings.ToLower(line))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	lx.outlets = map[string]bool{}
+	err = eachLine(fsys, "lexicon/outlets.txt", func(_, line string) error {
+		lx.outlets[strings.ToLower(line)] = true
 		return nil
 	})
 	if err != nil {

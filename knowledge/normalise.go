@@ -57,6 +57,11 @@ func (b *Base) normalise(text string) message {
 	for _, p := range parts {
 		m.conflicting = m.conflicting || b.lexicon.chat.conflicting(p)
 	}
+	if m.conflicting {
+		if q := b.lexicon.chat.withoutCues(m.question, b.stated); len(b.terms(q)) > 0 {
+			m.question = q
+		}
+	}
 	for i, p := range parts {
 		if i != ask {
 			m.context += p + " "
@@ -64,6 +69,17 @@ func (b *Base) normalise(text string) message {
 	}
 	m.context = strings.TrimSpace(m.context)
 	return m
+}
+
+// stated reports whether the articles state every term of a phrase.
+func (b *Base) stated(phrase string) bool {
+	ts := b.terms(phrase)
+	for _, t := range ts {
+		if b.stats.df[t] == 0 {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 // stripSymbols drops emoji and other pictographs, and the joiners and
@@ -163,6 +179,36 @@ func (c *chatLexicon) conflicting(s string) bool {
 		}
 	}
 	return false
+}
+
+// withoutCues drops from a sentence the phrases that say reports differ
+// and that no article states ("the articles dont agree"): they tell how to
+// answer, not what about, and would count as what the articles lack. A cue
+// the articles state stays ("did the toll differ").
+func (c *chatLexicon) withoutCues(s string, stated func(phrase string) bool) string {
+	ws := words(s)
+	var out []string
+	for i := 0; i < len(ws); {
+		n := min(2, len(ws)-i)
+		for ; n >= 1; n-- {
+			if p := strings.ToLower(strings.Join(ws[i:i+n], " ")); c.conflict[p] && !stated(p) {
+				break
+			}
+		}
+		if n == 0 {
+			out = append(out, ws[i])
+			n = 1
+		}
+		i += n
+	}
+	if len(out) == len(ws) {
+		return s
+	}
+	end := ""
+	if strings.HasSuffix(s, "?") {
+		end = "?"
+	}
+	return strings.Join(out, " ") + end
 }
 
 func (c *chatLexicon) asks(w string) bool { return c.question[w] }

@@ -22,6 +22,12 @@ func TestNormalise(t *testing.T) {
 		{"Where is Crocus City Hall?", "Where is Crocus City Hall?", ""},
 		{"где поймали террористов??", "где поймали террористов?", ""},
 		{"lol", "", ""},
+		// What says the reports differ, in words no article states, is
+		// no part of what is asked, unless it is all that is asked.
+		{"how many gunmen were there actually, the articles dont agree", "how many gunmen were there actually the do not", ""},
+		{"Did the death toll differ from one report to another?", "Did the death toll from one report to another?", ""},
+		{"Why were there conflicting reports of the toll?", "Why were there conflicting reports of the toll?", ""},
+		{"The articles dont agree", "The articles do not agree", ""},
 	}
 	for _, tt := range tests {
 		m := b.normalise(tt.in)

@@ -61,6 +61,9 @@ type sentenceInfo struct {
 	exact   bool            // a day of a month
 	names   map[string]bool // terms of capitalised words past the first
 	places  map[string]bool // terms of capitalised words after in, at, near...
+	// placeAt are placeRE's submatch indexes of the places it names: no
+	// news outlet ("a summary in RT", "according to CNN").
+	placeAt [][]int
 	reason  bool
 	manner  bool
 	stance  bool     // affirms or denies: "denied", "confirmed"
@@ -81,10 +84,11 @@ type numberAt struct {
 var (
 	numberRE = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|about|around|nearly|almost|some|up to|roughly|approximately)\s+)?(\d[\d,.]*(?:-\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds|thousands|decades?)\b`)
 	// exactDateRE finds a day of a month ("March 7", "22 March");
-	// dateRE any mention of a time.
+	// dateRE any mention of a time that dates, which one reckoned from
+	// another event ("days after the attack") does not.
 	months      = `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
 	exactDateRE = regexp.MustCompile(`(?i)\b(?:` + months + `\s+\d{1,2}|\d{1,2}\s+` + months + `)\b`)
-	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? (?:ago|after|before|later)|(?:19|20)\d\d)\b`)
+	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? ago|(?:19|20)\d\d)\b`)
 	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
 	// mannerRE finds a means: "with gasoline", "threw a grenade".
@@ -126,11 +130,17 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 			}
 		}
 	}
-	for _, m := range placeRE.FindAllStringSubmatch(s, -1) {
-		if demonymRE.MatchString(strings.Fields(m[1])[0]) {
+	for _, m := range placeRE.FindAllStringSubmatchIndex(s, -1) {
+		place := s[m[2]:m[3]]
+		first := strings.Fields(place)[0]
+		if b.lexicon.outlets[strings.ToLower(place)] || b.lexicon.outlets[strings.ToLower(first)] {
 			continue
 		}
-		for _, t := range b.terms(m[1]) {
+		info.placeAt = append(info.placeAt, m)
+		if demonymRE.MatchString(first) {
+			continue
+		}
+		for _, t := range b.terms(place) {
 			info.places[t] = true
 		}
 	}
@@ -612,7 +622,7 @@ func (b *Base) answerable(q question, cands []candidate) bool {
 	if _, ok := b.accounts(q); ok && len(cands) > 0 {
 		return true
 	}
-	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.Answer.Prob(b.answerFeatures(q, cands)) >= b.model.Threshold
+	return len(cands) > 0 && b.holdsKind(q, &cands[0]) && b.model.AnswerProb(b.answerFeatures(q, cands)) >= b.model.Threshold
 }
 
 // answerFeatures names the features of the decision to answer, in the

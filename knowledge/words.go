@@ -16,6 +16,7 @@ type relations interface {
 	Has(word string) bool
 	Bases(word string) []string
 	Related(word string) []meaning.Relation
+	Forms(lemma string) []string
 }
 
 // vectors places English words in a space where words of like meaning
@@ -102,16 +103,21 @@ func (b *Base) relatedBy(ctx context.Context, word string, own []string, keep fu
 		if !keep(r) || r.Sense > maxSense {
 			continue
 		}
-		ts := b.terms(r.Word)
-		key := strings.Join(ts, " ")
-		if len(ts) == 0 || seen[key] {
-			continue
+		// The word as the articles write it: as it is, or in an
+		// irregular form ("child": "children", which the stemmer leaves).
+		for _, w := range append([]string{r.Word}, b.relations.Forms(r.Word)...) {
+			ts := b.terms(w)
+			key := strings.Join(ts, " ")
+			if len(ts) == 0 || seen[key] {
+				continue
+			}
+			if _, ok := b.seqWeight(ts); !ok || len(ts) > 1 && !b.together(ctx, ts) {
+				continue // the articles never use it
+			}
+			seen[key] = true
+			out = append(out, ts)
+			break
 		}
-		if _, ok := b.seqWeight(ts); !ok || len(ts) > 1 && !b.together(ctx, ts) {
-			continue // the articles never use it
-		}
-		seen[key] = true
-		out = append(out, ts)
 	}
 	return out
 }

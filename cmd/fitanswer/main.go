@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	sets := fl.String("sets", "../shared/eval/dev.jsonl,../shared/eval/chat.jsonl,knowledge/testdata/hard.jsonl,knowledge/testdata/variants.jsonl,knowledge/testdata/probe.jsonl,knowledge/testdata/probe2.jsonl,knowledge/testdata/blind.jsonl,knowledge/testdata/own.jsonl,knowledge/testdata/train2.jsonl,knowledge/testdata/blind[2-7].jsonl,knowledge/testdata/train[34].jsonl", "labelled question sets, comma-separated globs")
 	rounds := fl.Int("rounds", 100, "trees boosting the candidate model (0: none)")
 	depth := fl.Int("depth", 4, "levels of each tree")
+	answerRounds := fl.Int("answer-rounds", 50, "trees boosting the decision to answer (0: none)")
+	answerDepth := fl.Int("answer-depth", 2, "levels of each tree of the decision")
 	split := fl.String("split", "", "salt of the inner split, to measure the spread of the figures it causes (the committed weights use none)")
 	misses := fl.Bool("misses", false, "list the questions the cross-validated models get wrong, after the figures")
 	leave := fl.String("leave", "", "salt of a tenth of the questions the rankers are fitted without, to measure the spread a change to what they are fitted on causes (the committed weights use none)")
@@ -70,7 +72,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f := fitter{bags: *bags, leave: *leave, docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1}}
+	f := fitter{bags: *bags, leave: *leave, docs: docs, drop: map[string]bool{}, split: *split, boost: model.BoostOptions{Rounds: *rounds, Depth: *depth, Rate: 0.1, Lambda: 1, MinHessian: 1},
+		// A leaf of the decision holds at least about a dozen questions
+		// (each weighs at most 1/4 in curvature).
+		answerBoost: model.BoostOptions{Rounds: *answerRounds, Depth: *answerDepth, Rate: 0.1, Lambda: 1, MinHessian: 3}}
 	for _, name := range strings.Split(*disable, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -176,9 +181,11 @@ type fitter struct {
 	disable knowledge.Techniques
 	drop    map[string]bool // features left out
 	boost   model.BoostOptions
-	split   string // salts the inner split
-	leave   string // salts the tenth of the questions the rankers leave out
-	bags    int    // rankers averaged, each fitted without a different part of the questions
+	// answerBoost are the settings of the trees of the decision.
+	answerBoost model.BoostOptions
+	split       string // salts the inner split
+	leave       string // salts the tenth of the questions the rankers leave out
+	bags        int    // rankers averaged, each fitted without a different part of the questions
 	// traced remembers the labelled candidates of each question by id.
 	traced map[string][]model.Example
 }
@@ -283,6 +290,7 @@ func (f *fitter) fit(ctx context.Context, qs []labelled) (*model.Model, error) {
 	m := f.ranker(qs, groups)
 	m.Companion, m.Report = bestCompanion(pairs[false]), bestCompanion(pairs[true])
 	m.Answer = model.Fit(answerNames, decisive, l2)
+	m.AnswerBoost = model.FitBoostBinary(decisive, m.Answer.Logit, f.answerBoost)
 	m.Threshold = evenThreshold
 	return m, nil
 }

@@ -85,6 +85,7 @@ type WordNet struct {
 	lines      []int32           // start of each synset line in text, and the end of the last
 	senses     map[string]string // lemma → its raw sense list
 	exceptions map[string][]exception
+	forms      map[string][]string // lemma → its exception forms
 }
 
 // sense is one synset of a lemma.
@@ -169,6 +170,7 @@ func decodeWordNet(text string) (*WordNet, error) {
 		lines:      make([]int32, 0, counts[0]+1),
 		senses:     make(map[string]string, counts[1]),
 		exceptions: make(map[string][]exception, counts[2]),
+		forms:      make(map[string][]string, counts[2]),
 	}
 	if len(text) > math.MaxInt32 {
 		return nil, errors.New("WordNet relations file too large")
@@ -221,6 +223,9 @@ func decodeWordNet(text string) (*WordNet, error) {
 			return nil, fmt.Errorf("line %d: bad exception %q", line, l)
 		}
 		w.exceptions[f[0]] = append(w.exceptions[f[0]], exception{pos: f[1][0], base: f[2]})
+		if !slices.Contains(w.forms[f[2]], f[0]) {
+			w.forms[f[2]] = append(w.forms[f[2]], f[0])
+		}
 	}
 	if at != len(text) {
 		return nil, fmt.Errorf("line %d: unexpected data after the last section", line+1)
@@ -311,6 +316,17 @@ func (w *WordNet) synsetIndex(s string) (int32, error) {
 }
 
 // Has reports whether word or one of its base forms is a WordNet lemma here.
+// Forms returns the irregular forms of a lemma, from WordNet's exception
+// lists ("child" → "children", "catch" → "caught"), as the caller would
+// write them, with spaces; none for a lemma whose forms follow the rules.
+func (w *WordNet) Forms(lemma string) []string {
+	var out []string
+	for _, f := range w.forms[key(lemma)] {
+		out = append(out, strings.ReplaceAll(f, "_", " "))
+	}
+	return out
+}
+
 func (w *WordNet) Has(word string) bool { return len(w.Bases(word)) > 0 }
 
 // Base returns the lemma of word ("caught" → "catch", "died" → "die",

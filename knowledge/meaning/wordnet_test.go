@@ -97,6 +97,30 @@ func TestBase(t *testing.T) {
 	}
 }
 
+// TestForms checks that a lemma gives its irregular forms, and a regular
+// one none.
+func TestForms(t *testing.T) {
+	w := loadWordNet(t)
+	for _, tt := range []struct {
+		lemma string
+		want  []string
+	}{
+		{"child", []string{"children"}},
+		{"catch", []string{"caught"}},
+		{"kill", nil},
+	} {
+		got := w.Forms(tt.lemma)
+		for _, f := range tt.want {
+			if !slices.Contains(got, f) {
+				t.Errorf("Forms(%q) = %q, want %q among them", tt.lemma, got, f)
+			}
+		}
+		if tt.want == nil && len(got) > 0 {
+			t.Errorf("Forms(%q) = %q, want none", tt.lemma, got)
+		}
+	}
+}
+
 func TestLink(t *testing.T) {
 	w := loadWordNet(t)
 	tests := []struct {

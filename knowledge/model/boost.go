@@ -92,29 +92,19 @@ func FitBoost(groups [][]Example, base func(x []float64) float64, o BoostOptions
 	if n == 0 || o.Rounds == 0 {
 		return bo
 	}
-	nf := len(gs[0][0].x)
-	cuts := make([][]float64, nf)
-	for f := range cuts {
-		vals := make([]float64, 0, n)
-		for _, g := range gs {
-			for _, r := range g {
-				vals = append(vals, r.x[f])
-			}
+	var xs [][]float64
+	for _, g := range gs {
+		for _, r := range g {
+			xs = append(xs, r.x)
 		}
-		cuts[f] = cutPoints(vals)
 	}
-	// Each row's bin per feature, its score so far, gradient and hessian.
-	binOf := make([][]uint8, 0, n)
+	cuts, binOf := binned(xs)
+	// Each row's score so far, gradient and hessian.
 	score := make([]float64, 0, n)
 	start := make([]int, len(gs)+1)
 	for gi, g := range gs {
 		start[gi] = len(score)
 		for _, r := range g {
-			b := make([]uint8, nf)
-			for f := range b {
-				b[f] = uint8(sort.SearchFloat64s(cuts[f], r.x[f]+1e-12))
-			}
-			binOf = append(binOf, b)
 			score = append(score, base(r.x))
 		}
 	}
@@ -155,6 +145,65 @@ func FitBoost(groups [][]Example, base func(x []float64) float64, o BoostOptions
 		bo.Trees = append(bo.Trees, t)
 	}
 	return bo
+}
+
+// FitBoostBinary fits trees, by Newton boosting of the log loss, to
+// correct the log-odds base gives each example that its label is true:
+// what FitBoost does for a ranking, for a yes-or-no decision.
+func FitBoostBinary(examples []Example, base func(x []float64) float64, o BoostOptions) Boost {
+	bo := Boost{Rate: o.Rate}
+	if len(examples) == 0 || o.Rounds == 0 {
+		return bo
+	}
+	xs := make([][]float64, len(examples))
+	score := make([]float64, len(examples))
+	for i, e := range examples {
+		xs[i], score[i] = e.X, base(e.X)
+	}
+	cuts, binOf := binned(xs)
+	grad, hess := make([]float64, len(xs)), make([]float64, len(xs))
+	node := make([]int, len(xs))
+	for round := 0; round < o.Rounds; round++ {
+		for i, e := range examples {
+			p := sigmoid(score[i])
+			y := 0.0
+			if e.Y {
+				y = 1
+			}
+			w := weightOf(e)
+			grad[i], hess[i] = w*(p-y), max(w*p*(1-p), 1e-6)
+		}
+		t := growTree(binOf, cuts, grad, hess, node, o)
+		for i := range score {
+			score[i] += o.Rate * t.Nodes[node[i]].Value
+		}
+		bo.Trees = append(bo.Trees, t)
+	}
+	return bo
+}
+
+// binned returns each feature's cut points over the rows xs, and each
+// row's bin per feature: the number of its feature's cuts at or below
+// its value.
+func binned(xs [][]float64) ([][]float64, [][]uint8) {
+	nf := len(xs[0])
+	cuts := make([][]float64, nf)
+	for f := range cuts {
+		vals := make([]float64, 0, len(xs))
+		for _, x := range xs {
+			vals = append(vals, x[f])
+		}
+		cuts[f] = cutPoints(vals)
+	}
+	binOf := make([][]uint8, len(xs))
+	for i, x := range xs {
+		b := make([]uint8, nf)
+		for f := range b {
+			b[f] = uint8(sort.SearchFloat64s(cuts[f], x[f]+1e-12))
+		}
+		binOf[i] = b
+	}
+	return cuts, binOf
 }
 
 // cutPoints are up to bins quantiles of vals, distinct and ascending.

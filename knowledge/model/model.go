@@ -59,6 +59,15 @@ type Model struct {
 	// Boost corrects Candidate's scores with trees, where features
 	// matter together.
 	Boost Boost `json:"boost"`
+	// AnswerBoost corrects Answer's log-odds the same way ("a word the
+	// articles lack, when the best sentence states all the rest").
+	AnswerBoost Boost `json:"answer_boost"`
+}
+
+// AnswerProb is the chance that giving the best candidate, whose
+// decision features are x, is right rather than refusing.
+func (m *Model) AnswerProb(x []float64) float64 {
+	return sigmoid(m.Answer.Logit(x) + m.AnswerBoost.Score(x))
 }
 
 // CandidateLogit is the log-odds that a candidate with features x
@@ -90,14 +99,20 @@ func (m *Model) check() error {
 			return fmt.Errorf("%d features but %d means, %d scales, %d weights", n, len(l.Mean), len(l.Scale), len(l.Weights))
 		}
 	}
-	for i, t := range m.Boost.Trees {
-		if len(t.Nodes) == 0 {
-			return fmt.Errorf("tree %d has no nodes", i)
-		}
-		for j, n := range t.Nodes {
-			// Children come after their parent, so that a walk ends.
-			if n.Left != 0 && (n.Feature < 0 || n.Feature >= len(m.Candidate.Features) || n.Left <= j || n.Right <= j || n.Left >= len(t.Nodes) || n.Right >= len(t.Nodes)) {
-				return fmt.Errorf("tree %d node %d: splits on feature %d or leads outside the tree", i, j, n.Feature)
+	for _, b := range []struct {
+		name     string
+		boost    *Boost
+		features int
+	}{{"candidate", &m.Boost, len(m.Candidate.Features)}, {"answer", &m.AnswerBoost, len(m.Answer.Features)}} {
+		for i, t := range b.boost.Trees {
+			if len(t.Nodes) == 0 {
+				return fmt.Errorf("%s tree %d has no nodes", b.name, i)
+			}
+			for j, n := range t.Nodes {
+				// Children come after their parent, so that a walk ends.
+				if n.Left != 0 && (n.Feature < 0 || n.Feature >= b.features || n.Left <= j || n.Right <= j || n.Left >= len(t.Nodes) || n.Right >= len(t.Nodes)) {
+					return fmt.Errorf("%s tree %d node %d: splits on feature %d or leads outside the tree", b.name, i, j, n.Feature)
+				}
 			}
 		}
 	}

@@ -132,6 +132,42 @@ func TestFitBoost(t *testing.T) {
 	}
 }
 
+// TestFitBoostBinary checks that the trees of a yes-or-no decision learn
+// what one weight per feature cannot: the answer is yes when two features
+// agree, and the model's AnswerProb gives their correction.
+func TestFitBoostBinary(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	examples := func(n int) []Example {
+		var es []Example
+		for range n {
+			a, b := r.Float64(), r.Float64()
+			es = append(es, Example{X: []float64{a, b}, Y: (a > 0.5) == (b > 0.5)})
+		}
+		return es
+	}
+	train, test := examples(800), examples(400)
+	lin := Fit([]string{"a", "b"}, train, 1e-3)
+	m := Model{Answer: lin}
+	m.AnswerBoost = FitBoostBinary(train, lin.Logit, BoostOptions{Rounds: 50, Depth: 2, Rate: 0.3, Lambda: 1, MinHessian: 3})
+	right := func(prob func([]float64) float64) int {
+		n := 0
+		for _, e := range test {
+			if (prob(e.X) >= 0.5) == e.Y {
+				n++
+			}
+		}
+		return n
+	}
+	linear, boosted := right(lin.Prob), right(m.AnswerProb)
+	t.Logf("right: linear %d, boosted %d of 400", linear, boosted)
+	if boosted < 360 || boosted < linear+100 {
+		t.Errorf("right in %d of 400 boosted, %d linear; want at least 360 and 100 more", boosted, linear)
+	}
+	if err := m.check(); err != nil {
+		t.Errorf("check: %v", err)
+	}
+}
+
 // TestFitIgnoresOrder checks that the order of a group's examples does
 // not change the fitted models, to the last bit: the engine may rank its
 // candidates otherwise without the fit changing.
