@@ -431,7 +431,7 @@ func leadPlace(q question, sentence string, info *sentenceInfo, _ *numberAt) str
 	for _, m := range info.placeAt {
 		place := sentence[m[2]:m[3]]
 		placeWords := strings.Fields(place)
-		if demonymRE.MatchString(placeWords[0]) || dateRE.MatchString(placeWords[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
+		if demonymRE.MatchString(placeWords[0]) || continuesName(sentence[:m[0]], sentence[m[0]:m[2]]) ||
 			slices.ContainsFunc(placeWords, func(w string) bool { return slices.Contains(questionWords, strings.ToLower(w)) }) {
 			continue
 		}
@@ -475,6 +475,9 @@ func leadName(q question, sentence string, info *sentenceInfo, _ *numberAt) stri
 		// A sentence's first word is capitalised whatever it is.
 		if loc[0] == 0 && !strings.Contains(m, " ") {
 			continue
+		}
+		if dateRE.FindString(m) == m {
+			continue // a time is no name ("Friday")
 		}
 		if !strings.Contains(strings.ToLower(q.text), strings.ToLower(m)) && !namesEvent(q, info, loc[0], loc[1]) && !overlaps(places, loc) {
 			return m

@@ -164,11 +164,22 @@ func TestLeadPlace(t *testing.T) {
 		{"The terrorist group Islamic State of Iraq and the Levant (ISIS) has allegedly claimed responsibility for the terrorist attack on the Crocus City Hall in the city of Krasnogorsk in the Moscow region.", "Krasnogorsk"},
 		{"The venue continues to burn, according to a summary in RT: the fire spread across Krasnogorsk.", "Krasnogorsk"},
 		{"According to CNN, the gunmen fled to Bryansk.", "Bryansk"},
+		{"On Friday, the wounded were taken to the Sklifosovsky Research Institute.", "Sklifosovsky Research Institute"},
 	} {
 		info := b.sentenceInfo(tt.sentence)
 		if got := leadPlace(q, tt.sentence, &info, nil); got != tt.want {
 			t.Errorf("leadPlace(%q) = %q, want %q", tt.sentence, got, tt.want)
 		}
+	}
+}
+
+// TestPlacesNoTimes checks that a time after a preposition is no place
+// a sentence names: "on Friday" is no evidence of a where answer.
+func TestPlacesNoTimes(t *testing.T) {
+	b := bundledBase(t)
+	info := b.sentenceInfo("The Islamic State claimed responsibility on Friday, and again on Saturday.")
+	if len(info.places) > 0 || len(info.placeAt) > 0 {
+		t.Errorf("places %v at %v, want none", info.places, info.placeAt)
 	}
 }
 

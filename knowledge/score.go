@@ -62,7 +62,8 @@ type sentenceInfo struct {
 	names   map[string]bool // terms of capitalised words past the first
 	places  map[string]bool // terms of capitalised words after in, at, near...
 	// placeAt are placeRE's submatch indexes of the places it names: no
-	// news outlet ("a summary in RT", "according to CNN").
+	// news outlet ("a summary in RT", "according to CNN"), no time ("on
+	// Friday").
 	placeAt [][]int
 	reason  bool
 	manner  bool
@@ -89,7 +90,7 @@ var (
 	months      = `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
 	exactDateRE = regexp.MustCompile(`(?i)\b(?:` + months + `\s+\d{1,2}|\d{1,2}\s+` + months + `)\b`)
 	dateRE      = regexp.MustCompile(`(?i)\b(?:` + months + `|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|yesterday|earlier this month|this month|last week|days? ago|(?:19|20)\d\d)\b`)
-	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)`)
+	placeRE     = regexp.MustCompile(`\b(?:in|at|near|from|outside|to|on|of|into|across)\s+(?:the\s+)?(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){0,2})`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|since|due to|as a result|reasons?|suggests?|therefore|in order to|so that|evidence|after|so as)\b`)
 	// mannerRE finds a means: "with gasoline", "threw a grenade".
 	mannerRE = regexp.MustCompile(`(?i)\b(?:with|using|used|threw|throwing|by means of|via)\b`)
@@ -133,7 +134,7 @@ func (b *Base) sentenceInfo(s string) sentenceInfo {
 	for _, m := range placeRE.FindAllStringSubmatchIndex(s, -1) {
 		place := s[m[2]:m[3]]
 		first := strings.Fields(place)[0]
-		if b.lexicon.outlets[strings.ToLower(place)] || b.lexicon.outlets[strings.ToLower(first)] {
+		if b.lexicon.outlets[strings.ToLower(place)] || b.lexicon.outlets[strings.ToLower(first)] || dateRE.MatchString(first) {
 			continue
 		}
 		info.placeAt = append(info.placeAt, m)
