@@ -184,7 +184,7 @@ func (c *chatLexicon) conflicting(s string) bool {
 // withoutCues drops from a sentence the phrases that say reports differ
 // and that no article states ("the articles dont agree"): they tell how to
 // answer, not what about, and would count as what the articles lack. A cue
-// the articles state stays ("did the toll differ").
+// the articles state stays ("conflicting reports").
 func (c *chatLexicon) withoutCues(s string, stated func(phrase string) bool) string {
 	ws := words(s)
 	var out []string
