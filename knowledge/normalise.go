@@ -58,7 +58,8 @@ func (b *Base) normalise(text string) message {
 		m.conflicting = m.conflicting || b.lexicon.chat.conflicting(p)
 	}
 	if m.conflicting {
-		if q := b.lexicon.chat.withoutCues(m.question, b.stated); len(b.terms(q)) > 0 {
+		stated := func(phrase string) bool { _, ok := b.seqWeight(b.terms(phrase)); return ok }
+		if q := b.lexicon.chat.withoutCues(m.question, stated); len(b.terms(q)) > 0 {
 			m.question = q
 		}
 	}
@@ -69,17 +70,6 @@ func (b *Base) normalise(text string) message {
 	}
 	m.context = strings.TrimSpace(m.context)
 	return m
-}
-
-// stated reports whether the articles state every term of a phrase.
-func (b *Base) stated(phrase string) bool {
-	ts := b.terms(phrase)
-	for _, t := range ts {
-		if b.stats.df[t] == 0 {
-			return false
-		}
-	}
-	return len(ts) > 0
 }
 
 // stripSymbols drops emoji and other pictographs, and the joiners and
@@ -170,15 +160,24 @@ type chatLexicon struct {
 
 // conflicting reports whether a sentence says that reports differ.
 func (c *chatLexicon) conflicting(s string) bool {
-	ws := words(strings.ToLower(s))
+	ws := words(s)
 	for i := range ws {
-		for n := 1; n <= 2 && i+n <= len(ws); n++ {
-			if c.conflict[strings.Join(ws[i:i+n], " ")] {
-				return true
-			}
+		if c.cueAt(ws, i, func(string) bool { return true }) > 0 {
+			return true
 		}
 	}
 	return false
+}
+
+// cueAt is how many words of ws from i on make a [conflict] phrase that
+// take accepts, the longer first; 0 for none.
+func (c *chatLexicon) cueAt(ws []string, i int, take func(phrase string) bool) int {
+	for n := min(2, len(ws)-i); n >= 1; n-- {
+		if p := strings.ToLower(strings.Join(ws[i:i+n], " ")); c.conflict[p] && take(p) {
+			return n
+		}
+	}
+	return 0
 }
 
 // withoutCues drops from a sentence the phrases that say reports differ
@@ -189,12 +188,7 @@ func (c *chatLexicon) withoutCues(s string, stated func(phrase string) bool) str
 	ws := words(s)
 	var out []string
 	for i := 0; i < len(ws); {
-		n := min(2, len(ws)-i)
-		for ; n >= 1; n-- {
-			if p := strings.ToLower(strings.Join(ws[i:i+n], " ")); c.conflict[p] && !stated(p) {
-				break
-			}
-		}
+		n := c.cueAt(ws, i, func(p string) bool { return !stated(p) })
 		if n == 0 {
 			out = append(out, ws[i])
 			n = 1
