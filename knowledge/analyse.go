@@ -610,7 +610,7 @@ func (b *Base) seqWeight(seq []string) (float64, bool) {
 // it when they don't have it as written ("Krasnagorsk", "clamed").
 func (b *Base) spell(w string) []string {
 	ts := b.terms(w)
-	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || b.vocabulary.frame[ts[0]] || !b.enabled(Fuzzy) {
+	if len(ts) != 1 || b.stats.df[ts[0]] > 0 || b.vocabulary.frame[ts[0]] || !b.enabled(Fuzzy) || isNumber(w) {
 		return ts
 	}
 	// Short words are corrected only when capitalised, as names are
@@ -633,6 +633,13 @@ func (b *Base) spell(w string) []string {
 		return b.terms(c)
 	}
 	return ts
+}
+
+// isNumber reports whether a word is a number ("1000", "3,000", "2.5"): a
+// number the articles lack is another number, never a misspelling of one
+// they have ("1000" is not "3000").
+func isNumber(w string) bool {
+	return strings.Trim(w, "0123456789.,") == "" && strings.ContainsAny(w, "0123456789")
 }
 
 // terms analyses text as the index does: lower case, stems, no stop words.

@@ -113,6 +113,7 @@ func TestSpell(t *testing.T) {
 		{"passing", []string{"pass"}}, // a stem under five letters: never "mass"
 		{"Sity", []string{"citi"}},    // short but capitalised, as names are
 		{"weapons", []string{"weapon"}},
+		{"1000", []string{"1000"}}, // another number, never "3000"
 	} {
 		if got := b.spell(tt.word); !slices.Equal(got, tt.want) {
 			t.Errorf("spell(%q) = %q, want %q", tt.word, got, tt.want)
